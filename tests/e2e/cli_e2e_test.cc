@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "hoshi/core/crypto.h"
+#include "hoshi/core/file.h"
+
+extern char** environ;  // NOLINT(readability-redundant-declaration)
+
+namespace hoshi {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hoshi-e2e-" + ToHex(RandomBytes(6)));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs the binary with `args`, stdout/stderr captured in files, HOSHI_* unset unless given.
+  RunResult Exec(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    const std::string out_path = (dir_ / "stdout").string();
+    const std::string err_path = (dir_ / "stderr").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    args.insert(args.begin(), HOSHI_BINARY);
+    std::vector<char*> argv;
+    for (auto& a : args) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    env.push_back("HOSHI_DATA_DIR=" + (dir_ / "data").string());
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).starts_with("HOSHI_")) {
+        continue;
+      }
+      env.emplace_back(*e);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env) {
+      envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    RunResult run;
+    if (posix_spawn(&pid, HOSHI_BINARY, &actions, nullptr, argv.data(), envp.data()) == 0) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    run.out = ReadFile(out_path).value();
+    run.err = ReadFile(err_path).value();
+    return run;
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = (dir_ / name).string();
+    EXPECT_TRUE(WriteFileAtomic(path, content).ok());
+    return path;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliE2eTest, CatalogValidateReportsThePublishedCounts) {
+  auto r = Exec({"catalog", "validate", "scs-2026-03-27"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("要求事項 26 件 / 評価基準 81 件"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("要求事項 43 件 / 評価基準 153 件"), std::string::npos) << r.out;
+  auto en = Exec({"--lang", "en", "catalog", "validate", "scs-2026-03-27"});
+  EXPECT_NE(en.out.find("26 requirements / 81 criteria"), std::string::npos) << en.out;
+  EXPECT_NE(en.out.find("43 requirements / 153 criteria"), std::string::npos) << en.out;
+}
+
+TEST_F(CliE2eTest, BrokenAnswerFileExits65WithJapaneseErrorsNamingLines) {
+  const std::string path = Write("broken.yaml", R"(catalog: scs-2026-03-27
+level: 3
+answers:
+  "1-2-1-1": implemented
+  "9-9-9-9": implemented
+  "1-2-1-2":
+    status: maybe
+  "1-2-1-3":
+    status: not_applicable
+)");
+  auto r = Exec({"assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3", path});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.err.find("broken.yaml の 5 行目: 評価基準「9-9-9-9」"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("の 7 行目: 回答「maybe」は使えません"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("の 8 行目: 評価基準「1-2-1-3」は「該当なし」ですが理由"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty());
+  auto en = Exec(
+      {"--lang", "en", "assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3", path});
+  EXPECT_EQ(en.exit_code, 65);
+  EXPECT_NE(en.err.find("line 5: Criterion '9-9-9-9' does not exist"), std::string::npos)
+      << en.err;
+}
+
+TEST_F(CliE2eTest, TemplateThenEvaluateGivesExitOneUntilEverythingIsImplemented) {
+  auto t = Exec({"assess", "template", "--catalog", "scs-2026-03-27", "--level", "3", "-o",
+                 (dir_ / "answers.yaml").string()});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  auto text = ReadFile((dir_ / "answers.yaml").string());
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("言い換え"), std::string::npos);
+  auto r = Exec({"assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3",
+                 (dir_ / "answers.yaml").string(), "--today", "2026-11-22"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("満たしていません（不足 81 件）"), std::string::npos) << r.out;
+  // Mark everything implemented (and checked recently) and the level is met.
+  std::string all = *text;
+  for (std::size_t pos = 0; (pos = all.find("status: unanswered", pos)) != std::string::npos;) {
+    all.replace(pos, 18, "status: implemented");
+  }
+  for (std::size_t pos = 0; (pos = all.find("last_checked: \"\"", pos)) != std::string::npos;) {
+    all.replace(pos, 16, "last_checked: \"2026-10-01\"");
+  }
+  const std::string done = Write("done.yaml", all);
+  auto met = Exec({"assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3", done,
+                   "--today", "2026-11-22", "--format", "json"});
+  EXPECT_EQ(met.exit_code, 0) << met.err;
+  EXPECT_NE(met.out.find("\"level_met\": true"), std::string::npos);
+}
+
+TEST_F(CliE2eTest, UsageAndInputErrorsUseTheErrorTable) {
+  EXPECT_EQ(Exec({"assess", "evaluate"}).exit_code, 64);
+  EXPECT_EQ(Exec({"nosuchcommand"}).exit_code, 64);
+  auto lang = Exec({"--lang", "fr", "catalog", "list"});
+  EXPECT_EQ(lang.exit_code, 64);
+  EXPECT_NE(lang.err.find("ja または en"), std::string::npos);
+  auto missing = Exec({"assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3",
+                       (dir_ / "none.yaml").string()});
+  EXPECT_EQ(missing.exit_code, 66);
+  auto unknown = Exec({"assess", "template", "--catalog", "nope", "--level", "3"});
+  EXPECT_EQ(unknown.exit_code, 64);
+  EXPECT_NE(unknown.err.find("カタログ「nope」はありません"), std::string::npos);
+}
+
+TEST_F(CliE2eTest, SaveAndShowOnSqliteAndPostgres) {
+  const std::string path = Write("a.yaml", "level: 3\nanswers:\n  \"1-2-1-1\": implemented\n");
+  std::vector<std::vector<std::string>> dbs{{}};  // default: SQLite under HOSHI_DATA_DIR
+  const char* dsn = std::getenv("HOSHI_TEST_PG_DSN");  // NOLINT(concurrency-mt-unsafe)
+  if (dsn != nullptr && *dsn != '\0') {
+    dbs.push_back({"--db", dsn});
+  }
+  for (const auto& db : dbs) {
+    std::vector<std::string> save = db;
+    for (const char* a : {"assess", "save", "--catalog", "scs-2026-03-27", "--org", "org-1"}) {
+      save.emplace_back(a);
+    }
+    save.push_back(path);
+    auto s = Exec(save);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    const std::string id = s.out.substr(s.out.rfind(' ') + 1, 36);
+    std::vector<std::string> show = db;
+    for (const char* a : {"assess", "show", "--format", "json"}) {
+      show.emplace_back(a);
+    }
+    show.push_back(id);
+    auto r = Exec(show);
+    EXPECT_EQ(r.exit_code, 1) << r.err;  // one criterion of 81 implemented: not met
+    EXPECT_NE(r.out.find("\"implemented\": 1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"state\": \"draft\""), std::string::npos);
+    std::vector<std::string> missing = db;
+    for (const char* a : {"assess", "show", "00000000-0000-7000-8000-000000000000"}) {
+      missing.emplace_back(a);
+    }
+    EXPECT_EQ(Exec(missing).exit_code, 66);
+  }
+  EXPECT_TRUE(fs::exists(dir_ / "data" / "hoshitori.db"));
+}
+
+}  // namespace
+}  // namespace hoshi

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian 12 packages hoshitori needs. Idempotent and quiet when all are present.
+# Sourced by ./run and ./test; `hoshi_ensure_deps build|test`.
+
+HOSHI_BUILD_PACKAGES=(
+  g++ cmake ninja-build ccache pkg-config git
+  libsodium-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
+  libsqlite3-dev libpq-dev libzip-dev libpugixml-dev
+  libgtest-dev libgmock-dev libxlsxwriter-dev
+)
+HOSHI_TEST_PACKAGES=(postgresql clang-format)
+
+hoshi_ensure_deps() {
+  local wanted=("${HOSHI_BUILD_PACKAGES[@]}")
+  if [ "${1:-build}" = test ]; then
+    wanted+=("${HOSHI_TEST_PACKAGES[@]}")
+  fi
+  local missing=()
+  local pkg
+  for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo=(sudo)
+  fi
+  echo "hoshitori: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq >/dev/null
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
