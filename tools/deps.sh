@@ -5,7 +5,7 @@
 
 HOSHI_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
-  libsodium-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
+  libsodium-dev nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libsqlite3-dev libpq-dev libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libxlsxwriter-dev
 )
