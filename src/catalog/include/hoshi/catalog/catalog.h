@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,15 +35,18 @@ struct Criterion {
   /// Scored self-check item (SECURITY ACTION ★2): must be answered, contributes to the score,
   /// but does not have to be "implemented" for the level verdict.
   bool scored = false;
+  /// A caveat about this entry's source, e.g. that its label is not confirmed against the
+  /// official document ("" in both languages when there is none).
+  LocalizedText note;
 };
 
 /// One requirement (要求事項), e.g. SCS "4-4-4" セキュリティパッチ・アップデートの手続.
 struct Requirement {
   std::string id;
   std::string subcategory_id;
-  std::string title_ja;  ///< official short title, exactly as published
-  std::string title_en;  ///< our English rendering of the title
-  LocalizedText summary;  ///< paraphrase
+  std::string title_ja;          ///< official short title, exactly as published
+  std::string title_en;          ///< our English rendering of the title
+  LocalizedText summary;         ///< paraphrase
   std::string official_text_ja;  ///< "" unless imported from the official sheet
   std::vector<Criterion> criteria;
 };
@@ -83,7 +87,7 @@ struct ScoreBand {
 
 /// A scoring rule for scored criteria (SECURITY ACTION's 自社診断: 4/2/0/−1, bands).
 struct Scoring {
-  int level = 0;  ///< the level whose scored criteria it applies to
+  int level = 0;                      ///< the level whose scored criteria it applies to
   std::map<std::string, int> points;  ///< answer status name -> points (e.g. "implemented": 4)
   std::vector<ScoreBand> bands;       ///< ordered by min_score descending
   int max_score = 0;
@@ -91,12 +95,12 @@ struct Scoring {
 
 /// One version of one catalog: the unit assessments refer to, by `key()`.
 struct CatalogVersion {
-  std::string catalog_id;  ///< "scs", "security-action"
-  std::string version;     ///< "2026-03-27"
+  std::string catalog_id;         ///< "scs", "security-action"
+  std::string version;            ///< "2026-03-27"
   std::string official_title_ja;  ///< scheme title, kept in Japanese in every language
-  LocalizedText title;     ///< display title
-  std::string publisher;   ///< "IPA" …
-  std::string published;   ///< publication date of the source document, YYYY-MM-DD
+  LocalizedText title;            ///< display title
+  std::string publisher;          ///< "IPA" …
+  std::string published;          ///< publication date of the source document, YYYY-MM-DD
   /// "paraphrase": guidance is ours and official texts are absent;
   /// "official": official texts were imported (source_sha256 names the sheet).
   std::string text_source = "paraphrase";
@@ -107,6 +111,8 @@ struct CatalogVersion {
   std::vector<LevelDef> levels;
   std::vector<Category> categories;
   std::optional<Scoring> scoring;
+  /// Where the catalog's facts come from (URLs of the official documents and pages used).
+  std::vector<std::string> sources;
 
   [[nodiscard]] std::string key() const { return catalog_id + "-" + version; }
   [[nodiscard]] const LevelDef* FindLevel(int level) const;
@@ -136,6 +142,10 @@ struct ValidationReport {
   std::vector<Error> problems;
   [[nodiscard]] bool ok() const { return problems.empty(); }
 };
+
+/// Counts requirements and criteria applicable at `level`; criteria_per_category lists every
+/// category (0 included).
+[[nodiscard]] LevelCounts CountAt(const CatalogVersion& catalog, int level);
 
 /// Checks structure (unique, well-formed, hierarchical ids; parents exist; levels defined;
 /// every title present in both languages) and that the computed counts equal every published
