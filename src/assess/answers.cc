@@ -139,7 +139,7 @@ class Parser {
     YAML::Node answers;
     for (auto it = root.begin(); it != root.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;
       if (key == "catalog") {
         if (auto text = Text(value, key); text && !text->empty() && *text != catalog_.key()) {
           Fail(LineOf(it->first), "answers.catalog_mismatch", *text, catalog_.key());
@@ -247,7 +247,7 @@ class Parser {
     } else if (value.IsMap()) {
       for (auto it = value.begin(); it != value.end(); ++it) {
         const std::string field = it->first.Scalar();
-        const YAML::Node& v = it->second;
+        const YAML::Node v = it->second;
         if (field == "status") {
           ParseStatusInto(answer, v, *criterion);
         } else if (field == "reason" || field == "note") {

@@ -53,6 +53,8 @@ constexpr std::array kMessages{
                  "Language '{0}' is not supported. Use ja or en."},
     MessageEntry{"err.unknown_catalog", "カタログ「{0}」はありません。`hoshitori catalog list` で一覧を確認してください。",
                  "There is no catalog '{0}'. See `hoshitori catalog list`."},
+    MessageEntry{"err.catalog_exists", "カタログ「{0}」はすでにあります。別の --version を指定してください。",
+                 "Catalog '{0}' already exists. Choose another --version."},
     MessageEntry{"err.no_mapping", "「{0}」から「{1}」への対応表はありません。",
                  "There is no mapping from '{0}' to '{1}'."},
     MessageEntry{"err.answer_errors", "回答ファイルに {0} 件の問題があります。修正してからもう一度実行してください。",

@@ -40,7 +40,7 @@ answers:
   EXPECT_EQ(a.answers.at("1-1-1-2").status, AnswerStatus::kPartial);
   EXPECT_EQ(a.answers.at("1-1-1-2").last_checked->ToIso(), "2026-01-10");
   EXPECT_EQ(a.answers.at("1-1-1-2").evidence.size(), 1U);
-  EXPECT_EQ(a.answers.at("1-1-1-2").line, 9);
+  EXPECT_EQ(a.answers.at("1-1-1-2").line, 8);
   EXPECT_EQ(a.answers.at("2-1-1-1").reason, "監視対象の機器がない");
 }
 
