@@ -16,7 +16,8 @@ std::string EnvOr(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const hoshi::cli::Environment env{EnvOr("HOSHI_LANG"), EnvOr("HOSHI_DATA_DIR"), EnvOr("HOSHI_DB")};
+  const hoshi::cli::Environment env{EnvOr("HOSHI_LANG"), EnvOr("HOSHI_DATA_DIR"),
+                                    EnvOr("HOSHI_DB")};
   return hoshi::cli::Run(std::span<const char* const>(argv, static_cast<std::size_t>(argc)), env,
                          std::cout, std::cerr);
 }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/assess/answers.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <array>
 #include <charconv>
 #include <set>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace hoshi::assess {
 namespace {
@@ -98,7 +97,9 @@ class Parser {
     out_.errors.push_back(std::move(e).WithLocation(SourceLocation{std::string(source_), line, 0}));
   }
 
-  static int LineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+  static int LineOf(const YAML::Node& node) {
+    return node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+  }
 
   // Records "'field' must be <type>" with the type word in each language.
   void FailType(int line, std::string_view field, std::string_view type_key) {
@@ -286,7 +287,8 @@ class Parser {
     out_.answers.answers.emplace(id, std::move(answer));
   }
 
-  void ParseStatusInto(Answer& answer, const YAML::Node& node, const catalog::Criterion& criterion) {
+  void ParseStatusInto(Answer& answer, const YAML::Node& node,
+                       const catalog::Criterion& criterion) {
     auto text = Text(node, "status");
     if (!text) {
       return;

@@ -36,12 +36,14 @@ std::optional<OverdueCheck> CheckRecurrence(const catalog::Criterion& criterion,
 }
 
 Json CountsToJson(const StatusCounts& c) {
-  return Json{{"implemented", c.implemented},       {"partial", c.partial},
+  return Json{{"implemented", c.implemented},         {"partial", c.partial},
               {"not_implemented", c.not_implemented}, {"unanswered", c.unanswered},
               {"not_applicable", c.not_applicable},   {"unknown", c.unknown}};
 }
 
-Json TextToJson(const LocalizedText& t) { return Json{{"ja", t.ja}, {"en", t.en}}; }
+Json TextToJson(const LocalizedText& t) {
+  return Json{{"ja", t.ja}, {"en", t.en}};
+}
 
 }  // namespace
 

@@ -51,8 +51,8 @@ Result<PreparationView> BuildPreparationView(const catalog::CatalogMapping& mapp
     if (it != sources_of.end()) {
       for (const auto& item : it->second) {
         auto answer = from_answers.answers.find(item);
-        const AnswerStatus status =
-            answer == from_answers.answers.end() ? AnswerStatus::kUnanswered : answer->second.status;
+        const AnswerStatus status = answer == from_answers.answers.end() ? AnswerStatus::kUnanswered
+                                                                         : answer->second.status;
         pr.sources.emplace_back(item, status);
         done += status == AnswerStatus::kImplemented ? 1 : 0;
         started += status == AnswerStatus::kPartial ? 1 : 0;

@@ -46,8 +46,13 @@ Result<std::string> AssessmentStore::Create(std::string_view organization_id,
                                             std::string_view catalog_key, int level) {
   const std::string id = NewId(clock_);
   const std::string now = FormatTimestamp(clock_.Now());
-  const std::vector<Value> params{id, std::string(organization_id), std::string(catalog_key),
-                                  static_cast<std::int64_t>(level), std::string("draft"), now, now};
+  const std::vector<Value> params{id,
+                                  std::string(organization_id),
+                                  std::string(catalog_key),
+                                  static_cast<std::int64_t>(level),
+                                  std::string("draft"),
+                                  now,
+                                  now};
   HOSHI_RETURN_IF_ERROR(conn_.Query(
       "INSERT INTO assessments (id, organization_id, catalog_key, level, state, created_at, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -65,7 +70,8 @@ Status AssessmentStore::SaveAnswers(std::string_view id, const AnswerSet& answer
     return NotFound(id);
   }
   const std::vector<Value> key{std::string(id)};
-  HOSHI_RETURN_IF_ERROR(conn_.Query("DELETE FROM assessment_evidence WHERE assessment_id = ?", key));
+  HOSHI_RETURN_IF_ERROR(
+      conn_.Query("DELETE FROM assessment_evidence WHERE assessment_id = ?", key));
   HOSHI_RETURN_IF_ERROR(conn_.Query("DELETE FROM assessment_answers WHERE assessment_id = ?", key));
   HOSHI_ASSIGN_OR_RETURN(auto insert_answer,
                          conn_.Prepare("INSERT INTO assessment_answers (assessment_id, "
@@ -94,16 +100,16 @@ Status AssessmentStore::SaveAnswers(std::string_view id, const AnswerSet& answer
 
 Result<AssessmentRecord> AssessmentStore::Load(std::string_view id) {
   const std::vector<Value> key{std::string(id)};
-  HOSHI_ASSIGN_OR_RETURN(auto rs, conn_.Query(std::string(kSelectAssessment) + " WHERE id = ?", key));
+  HOSHI_ASSIGN_OR_RETURN(auto rs,
+                         conn_.Query(std::string(kSelectAssessment) + " WHERE id = ?", key));
   if (rs.rows.empty()) {
     return NotFound(id);
   }
   HOSHI_ASSIGN_OR_RETURN(AssessmentRecord record, RowToRecord(rs.rows.front()));
   HOSHI_ASSIGN_OR_RETURN(
-      auto answers,
-      conn_.Query("SELECT criterion_id, status, reason, note, last_checked FROM "
-                  "assessment_answers WHERE assessment_id = ? ORDER BY criterion_id",
-                  key));
+      auto answers, conn_.Query("SELECT criterion_id, status, reason, note, last_checked FROM "
+                                "assessment_answers WHERE assessment_id = ? ORDER BY criterion_id",
+                                key));
   for (const auto& row : answers.rows) {
     Answer a;
     HOSHI_ASSIGN_OR_RETURN(a.criterion_id, row.GetText(0));
@@ -166,9 +172,8 @@ Status AssessmentStore::RecordTransition(std::string_view id, State from, Event 
                            "state = ?",
                            update));
   if (rs.rows_affected == 0) {
-    HOSHI_ASSIGN_OR_RETURN(auto exists,
-                           conn_.Query("SELECT state FROM assessments WHERE id = ?",
-                                       std::vector<Value>{std::string(id)}));
+    HOSHI_ASSIGN_OR_RETURN(auto exists, conn_.Query("SELECT state FROM assessments WHERE id = ?",
+                                                    std::vector<Value>{std::string(id)}));
     if (exists.rows.empty()) {
       return NotFound(id);
     }
@@ -176,13 +181,16 @@ Status AssessmentStore::RecordTransition(std::string_view id, State from, Event 
   }
   const std::vector<Value> key{std::string(id)};
   HOSHI_ASSIGN_OR_RETURN(
-      auto seq_rs,
-      conn_.Query("SELECT COALESCE(MAX(seq), 0) + 1 FROM assessment_transitions WHERE "
-                  "assessment_id = ?",
-                  key));
+      auto seq_rs, conn_.Query("SELECT COALESCE(MAX(seq), 0) + 1 FROM assessment_transitions WHERE "
+                               "assessment_id = ?",
+                               key));
   HOSHI_ASSIGN_OR_RETURN(std::int64_t seq, seq_rs.rows.front().GetInt(0));
-  const std::vector<Value> insert{std::string(id),         seq, std::string(StateName(from)),
-                                  std::string(StateName(to)), std::string(EventName(event)), now};
+  const std::vector<Value> insert{std::string(id),
+                                  seq,
+                                  std::string(StateName(from)),
+                                  std::string(StateName(to)),
+                                  std::string(EventName(event)),
+                                  now};
   HOSHI_RETURN_IF_ERROR(conn_.Query(
       "INSERT INTO assessment_transitions (assessment_id, seq, from_state, to_state, event, at) "
       "VALUES (?, ?, ?, ?, ?, ?)",

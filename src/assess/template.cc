@@ -16,7 +16,9 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-std::string Msg(std::string_view key, Lang lang) { return Lookup(AssessMessages(), key).In(lang); }
+std::string Msg(std::string_view key, Lang lang) {
+  return Lookup(AssessMessages(), key).In(lang);
+}
 
 std::string RecurrenceText(catalog::Recurrence r, Lang lang) {
   return Msg(r == catalog::Recurrence::kYearly ? "recurrence.yearly" : "recurrence.monthly", lang);
@@ -29,10 +31,10 @@ std::string YamlTemplate(const catalog::CatalogVersion& catalog, int level, Lang
   fmt::format_to(std::back_inserter(out), "# {}\n# {} {} — {}\n", Msg("template.header", lang),
                  catalog.official_title_ja, catalog.version,
                  level_def ? level_def->name.In(lang) : fmt::format("★{}", level));
-  fmt::format_to(std::back_inserter(out), "# {}\n",
-                 FormatMessage(AssessMessages(), "template.criteria_count",
-                               static_cast<int>(criteria.size()))
-                     .In(lang));
+  fmt::format_to(
+      std::back_inserter(out), "# {}\n",
+      FormatMessage(AssessMessages(), "template.criteria_count", static_cast<int>(criteria.size()))
+          .In(lang));
   fmt::format_to(std::back_inserter(out), "# {}\n", Msg("template.statuses", lang));
   if (catalog.scoring) {
     fmt::format_to(std::back_inserter(out), "# {}\n", Msg("template.unknown_status", lang));
@@ -71,8 +73,9 @@ std::string YamlTemplate(const catalog::CatalogVersion& catalog, int level, Lang
       fmt::format_to(std::back_inserter(out), "    # {}: {}\n", Msg("template.evidence_hint", lang),
                      OneLine(c->evidence_hint.In(lang)));
     }
-    fmt::format_to(std::back_inserter(out), "    status: unanswered\n    reason: \"\"\n"
-                                            "    note: \"\"\n    evidence: []\n");
+    fmt::format_to(std::back_inserter(out),
+                   "    status: unanswered\n    reason: \"\"\n"
+                   "    note: \"\"\n    evidence: []\n");
     if (c->recurrence != catalog::Recurrence::kNone) {
       fmt::format_to(std::back_inserter(out), "    last_checked: \"\"  # {}: {}\n",
                      Msg("template.recurring", lang), RecurrenceText(c->recurrence, lang));

@@ -85,7 +85,9 @@ LocalizedText StateLabel(State s) {
   return Lookup(AssessMessages(), "state." + std::string(StateName(s)));
 }
 
-std::span<const TransitionRule> TransitionTable() { return kTable; }
+std::span<const TransitionRule> TransitionTable() {
+  return kTable;
+}
 
 std::vector<Event> AllowedEvents(State from) {
   std::vector<Event> out;

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/cli/cli.h"
 
-#include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include <CLI/CLI.hpp>
+
 #include "hoshi/core/error_code.h"
+
+#include "commands.h"
 
 namespace hoshi::cli {
 namespace {

@@ -167,8 +167,8 @@ int CatalogExport(const Context& ctx, const Options& o) {
     return Report(ctx, UnknownCatalog(o.catalog));
   }
   if (o.format == "oscal") {
-    const Json oscal = catalog::ToOscalCatalog(*catalog, NewId(ctx.clock),
-                                               FormatTimestamp(ctx.clock.Now()));
+    const Json oscal =
+        catalog::ToOscalCatalog(*catalog, NewId(ctx.clock), FormatTimestamp(ctx.clock.Now()));
     return Emit(ctx, o.output, DumpJson(oscal) + "\n");
   }
   return Emit(ctx, o.output, catalog::CatalogToJson(*catalog) + "\n");
@@ -214,8 +214,8 @@ int AssessEvaluate(const Context& ctx, const Options& o) {
   const auto ev = assess::Evaluate(*catalog, answers.level, answers, *today);
   if (o.format == "json") {
     Json j = assess::EvaluationToJson(ev, *catalog);
-    j["organization"] = Json{{"name", answers.organization_name},
-                             {"corporate_number", answers.corporate_number}};
+    j["organization"] =
+        Json{{"name", answers.organization_name}, {"corporate_number", answers.corporate_number}};
     j["ignored_answers"] = parsed->ignored;
     ctx.out << DumpJson(j) << "\n";
   } else {
@@ -243,8 +243,8 @@ int AssessPrepare(const Context& ctx, const Options& o) {
   }
   const auto* mapping = registry->FindMapping(o.from, o.to);
   if (mapping == nullptr) {
-    return Report(ctx, MakeError(ErrorCode::kInvalidArgument, CliMessages(), "err.no_mapping",
-                                 o.from, o.to));
+    return Report(
+        ctx, MakeError(ErrorCode::kInvalidArgument, CliMessages(), "err.no_mapping", o.from, o.to));
   }
   auto today = Today(ctx, o.today);
   if (!today) {

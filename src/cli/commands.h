@@ -2,12 +2,12 @@
 // Internal to the cli module: the command context and the command tree.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "hoshi/assess/evaluate.h"
 #include "hoshi/assess/preparation.h"

@@ -3,11 +3,12 @@
 // new catalog version in the database. Nothing is written when the sheet has any problem.
 #include <filesystem>
 
-#include "commands.h"
 #include "hoshi/catalog/ipa_import.h"
 #include "hoshi/core/error_code.h"
 #include "hoshi/core/file.h"
 #include "hoshi/storage/blob_store.h"
+
+#include "commands.h"
 
 namespace hoshi::cli {
 namespace {
@@ -30,8 +31,8 @@ int ImportIpa(const Context& ctx, const ImportArgs& args) {
   }
   const auto* base = registry->Find(args.base);
   if (base == nullptr) {
-    return Report(ctx, MakeError(ErrorCode::kInvalidArgument, CliMessages(),
-                                 "err.unknown_catalog", args.base));
+    return Report(ctx, MakeError(ErrorCode::kInvalidArgument, CliMessages(), "err.unknown_catalog",
+                                 args.base));
   }
   catalog::ImportOptions options;
   options.version = args.version;
@@ -90,9 +91,7 @@ void RegisterImportIpa(CLI::App* catalog, Context& ctx, std::function<int()>& ac
   sub->add_option("--base", args->base, Msg(ctx, "opt.catalog"));
   sub->add_flag("--allow-count-change", args->allow_count_change,
                 Msg(ctx, "opt.allow_count_change"));
-  sub->callback([&action, &ctx, args] {
-    action = [&ctx, args] { return ImportIpa(ctx, *args); };
-  });
+  sub->callback([&action, &ctx, args] { action = [&ctx, args] { return ImportIpa(ctx, *args); }; });
 }
 
 }  // namespace hoshi::cli

@@ -123,8 +123,9 @@ void PrintEvaluation(const Context& ctx, const catalog::CatalogVersion& catalog,
     ctx.out << Fmt(ctx, "out.organization", org) << "\n";
   }
   ctx.out << Fmt(ctx, "out.evaluated_on", ev.evaluated_on.Format(ctx.lang)) << "\n";
-  ctx.out << (ev.level_met ? Fmt(ctx, "out.verdict_met", level)
-                           : Fmt(ctx, "out.verdict_not_met", level, static_cast<int>(ev.gaps.size())))
+  ctx.out << (ev.level_met
+                  ? Fmt(ctx, "out.verdict_met", level)
+                  : Fmt(ctx, "out.verdict_not_met", level, static_cast<int>(ev.gaps.size())))
           << "\n";
   const auto& c = ev.counts;
   ctx.out << Fmt(ctx, "out.counts", ev.criteria_at_level, c.implemented, c.partial,

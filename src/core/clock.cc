@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::int64_t kJstOffsetSeconds = 9 * 3600;
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned DaysInMonth(int y, unsigned m) {
   constexpr std::array<unsigned, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -118,7 +120,9 @@ Date Date::AddMonths(int months) const {
   return Date{y, m, d};
 }
 
-std::string Date::ToIso() const { return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day); }
+std::string Date::ToIso() const {
+  return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+}
 
 std::string Date::Format(Lang lang) const {
   if (lang == Lang::kJa) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/core/crypto.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
+
+#include <sodium.h>
 
 namespace hoshi {
 namespace {
@@ -19,7 +19,9 @@ crypto_hash_sha256_state* State(std::array<unsigned char, 128>& buf) {
 constexpr std::string_view kBase58Alphabet =
     "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-Error BadEncoding() { return MakeError(ErrorCode::kDataError, CoreMessages(), "core.bad_hex"); }
+Error BadEncoding() {
+  return MakeError(ErrorCode::kDataError, CoreMessages(), "core.bad_hex");
+}
 
 }  // namespace
 
@@ -37,11 +39,17 @@ Sha256Digest Sha256(std::span<const std::uint8_t> data) {
   return out;
 }
 
-Sha256Digest Sha256(std::string_view data) { return Sha256(AsBytes(data)); }
+Sha256Digest Sha256(std::string_view data) {
+  return Sha256(AsBytes(data));
+}
 
-std::string Sha256Hex(std::string_view data) { return ToHex(Sha256(data)); }
+std::string Sha256Hex(std::string_view data) {
+  return ToHex(Sha256(data));
+}
 
-Sha256Hasher::Sha256Hasher() { crypto_hash_sha256_init(State(state_)); }
+Sha256Hasher::Sha256Hasher() {
+  crypto_hash_sha256_init(State(state_));
+}
 
 void Sha256Hasher::Update(std::string_view chunk) {
   crypto_hash_sha256_update(State(state_), reinterpret_cast<const unsigned char*>(chunk.data()),
@@ -185,7 +193,9 @@ Result<Ed25519KeyPair> Ed25519KeyPair::FromSeed(std::span<const std::uint8_t> se
   return kp;
 }
 
-Ed25519KeyPair::~Ed25519KeyPair() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
+Ed25519KeyPair::~Ed25519KeyPair() {
+  sodium_memzero(secret_key_.data(), secret_key_.size());
+}
 
 Ed25519KeyPair::Ed25519KeyPair(Ed25519KeyPair&& other) noexcept
     : public_key_(other.public_key_), secret_key_(other.secret_key_) {

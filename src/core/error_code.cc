@@ -25,7 +25,9 @@ constexpr std::array<ErrorCodeInfo, 12> kTable{{
 
 }  // namespace
 
-std::span<const ErrorCodeInfo> ErrorCodeTable() { return kTable; }
+std::span<const ErrorCodeInfo> ErrorCodeTable() {
+  return kTable;
+}
 
 const ErrorCodeInfo& InfoFor(ErrorCode code) {
   // The table is in enum order; a test checks that every row sits at its enum's index.

@@ -16,7 +16,9 @@
 namespace hoshi {
 namespace {
 
-std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
+std::string ErrnoText(int err) {
+  return std::error_code(err, std::generic_category()).message();
+}
 
 }  // namespace
 
@@ -47,8 +49,7 @@ Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
       }
       const int err = errno;
       ::close(fd);
-      return MakeError(ErrorCode::kIoError, CoreMessages(), "core.file_read", path,
-                       ErrnoText(err));
+      return MakeError(ErrorCode::kIoError, CoreMessages(), "core.file_read", path, ErrnoText(err));
     }
     if (n == 0) {
       break;
@@ -93,8 +94,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    return MakeError(ErrorCode::kIoError, CoreMessages(), "core.file_write", path,
-                     ErrnoText(err));
+    return MakeError(ErrorCode::kIoError, CoreMessages(), "core.file_write", path, ErrnoText(err));
   }
   return Status::Ok();
 }

@@ -12,7 +12,8 @@ constexpr std::array kCoreMessages{
     MessageEntry{"core.at_line", "{0} の {1} 行目", "{0}, line {1}"},
     MessageEntry{"core.json_parse", "JSON を解析できません（{0} バイト目付近）: {1}",
                  "Cannot parse JSON (near byte {0}): {1}"},
-    MessageEntry{"core.json_missing", "必須項目「{0}」がありません。", "Required field '{0}' is missing."},
+    MessageEntry{"core.json_missing", "必須項目「{0}」がありません。",
+                 "Required field '{0}' is missing."},
     MessageEntry{"core.json_type", "項目「{0}」の型が違います（期待: {1}）。",
                  "Field '{0}' has the wrong type (expected {1})."},
     MessageEntry{"core.date_invalid", "日付「{0}」が不正です。YYYY-MM-DD 形式で指定してください。",
@@ -48,7 +49,9 @@ std::optional<Lang> ParseLang(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view LangCode(Lang lang) { return lang == Lang::kJa ? "ja" : "en"; }
+std::string_view LangCode(Lang lang) {
+  return lang == Lang::kJa ? "ja" : "en";
+}
 
 LocalizedText Lookup(std::span<const MessageEntry> table, std::string_view key) {
   for (const auto& entry : table) {
@@ -73,6 +76,8 @@ std::string FormatNumber(long long value) {
   return value < 0 ? "-" + out : out;
 }
 
-std::span<const MessageEntry> CoreMessages() { return kCoreMessages; }
+std::span<const MessageEntry> CoreMessages() {
+  return kCoreMessages;
+}
 
 }  // namespace hoshi

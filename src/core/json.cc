@@ -95,8 +95,8 @@ Result<Json> ParseJson(std::string_view text, std::string_view source_name) {
   if (auto colon = reason.rfind(": "); colon != std::string::npos) {
     reason = reason.substr(colon + 2);
   }
-  Error error = MakeError(ErrorCode::kDataError, CoreMessages(), "core.json_parse",
-                          finder.position, reason);
+  Error error =
+      MakeError(ErrorCode::kDataError, CoreMessages(), "core.json_parse", finder.position, reason);
   return std::move(error).WithLocation(SourceLocation{std::string(source_name), line, column});
 }
 

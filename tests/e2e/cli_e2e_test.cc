@@ -4,12 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "hoshi/core/crypto.h"
 #include "hoshi/core/file.h"
@@ -110,15 +110,13 @@ answers:
   EXPECT_EQ(r.exit_code, 65);
   EXPECT_NE(r.err.find("broken.yaml の 5 行目: 評価基準「9-9-9-9」"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("の 7 行目: 回答「maybe」は使えません"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("の 8 行目: 評価基準「1-2-1-3」は「該当なし」ですが理由"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("の 8 行目: 評価基準「1-2-1-3」は「該当なし」ですが理由"), std::string::npos)
       << r.err;
   EXPECT_TRUE(r.out.empty());
   auto en = Exec(
       {"--lang", "en", "assess", "evaluate", "--catalog", "scs-2026-03-27", "--level", "3", path});
   EXPECT_EQ(en.exit_code, 65);
-  EXPECT_NE(en.err.find("line 5: Criterion '9-9-9-9' does not exist"), std::string::npos)
-      << en.err;
+  EXPECT_NE(en.err.find("line 5: Criterion '9-9-9-9' does not exist"), std::string::npos) << en.err;
 }
 
 TEST_F(CliE2eTest, TemplateThenEvaluateGivesExitOneUntilEverythingIsImplemented) {
@@ -163,7 +161,7 @@ TEST_F(CliE2eTest, UsageAndInputErrorsUseTheErrorTable) {
 
 TEST_F(CliE2eTest, SaveAndShowOnSqliteAndPostgres) {
   const std::string path = Write("a.yaml", "level: 3\nanswers:\n  \"1-2-1-1\": implemented\n");
-  std::vector<std::vector<std::string>> dbs{{}};  // default: SQLite under HOSHI_DATA_DIR
+  std::vector<std::vector<std::string>> dbs{{}};       // default: SQLite under HOSHI_DATA_DIR
   const char* dsn = std::getenv("HOSHI_TEST_PG_DSN");  // NOLINT(concurrency-mt-unsafe)
   if (dsn != nullptr && *dsn != '\0') {
     dbs.push_back({"--db", dsn});

@@ -6,11 +6,11 @@
 //   <answers>     the answer file (YAML or JSON)
 //   expected.json the canonical output (sorted keys). HOSHI_UPDATE_GOLDEN=1 rewrites it.
 // Output for a broken answer file is {"errors": [{"line": N, "code": ..., "ja": ..., "en": ...}]}.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "hoshi/assess/evaluate.h"
 #include "hoshi/assess/preparation.h"
@@ -86,9 +86,8 @@ Result<Json> RunCase(const fs::path& dir) {
     if (to == nullptr || mapping == nullptr) {
       return Error(ErrorCode::kNotFound, {"対応表なし", "no mapping to " + to_key});
     }
-    HOSHI_ASSIGN_OR_RETURN(auto view, assess::BuildPreparationView(*mapping, *to,
-                                                                   static_cast<int>(level),
-                                                                   parsed.answers));
+    HOSHI_ASSIGN_OR_RETURN(auto view, assess::BuildPreparationView(
+                                          *mapping, *to, static_cast<int>(level), parsed.answers));
     return assess::PreparationToJson(view);
   }
   auto parsed = assess::ParseAnswers(text, answers_file, *cat, static_cast<int>(level), today);
@@ -122,13 +121,14 @@ TEST_P(GoldenTest, MatchesExpected) {
   EXPECT_EQ(DumpJson(*expected, 2) + "\n", actual_text);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(Cases()), [](const auto& param_info) {
-  std::string name;
-  for (char c : param_info.param) {
-    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  }
-  return name;
-});
+INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(Cases()),
+                         [](const auto& param_info) {
+                           std::string name;
+                           for (char c : param_info.param) {
+                             name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+                           }
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace hoshi

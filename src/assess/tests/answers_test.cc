@@ -66,7 +66,8 @@ answers:
   EXPECT_EQ(parsed.errors[0].location()->line, 4);
   EXPECT_EQ(parsed.errors[0].code(), ErrorCode::kDataError);
   EXPECT_EQ(parsed.errors[0].ToString(Lang::kJa),
-            "answers.yaml の 4 行目: 評価基準「9-9-9-9」は tiny-2026-01-01 にありません。IDを確認してください。");
+            "answers.yaml の 4 行目: 評価基準「9-9-9-9」は tiny-2026-01-01 "
+            "にありません。IDを確認してください。");
   EXPECT_EQ(parsed.errors[1].location()->line, 6);
   EXPECT_NE(parsed.errors[1].message(Lang::kJa).find("done"), std::string::npos);
   EXPECT_EQ(parsed.errors[2].location()->line, 7);
@@ -103,7 +104,8 @@ answers:
 }
 
 TEST(AnswersTest, UnknownOnlyForScoredItemsAndAboveLevelIgnored) {
-  auto parsed = Parse("level: 3\nanswers:\n  \"1-1-1-1\": わからない\n  \"1-1-1-3\": implemented\n");
+  auto parsed =
+      Parse("level: 3\nanswers:\n  \"1-1-1-1\": わからない\n  \"1-1-1-3\": implemented\n");
   ASSERT_EQ(parsed.errors.size(), 1U);
   EXPECT_EQ(parsed.errors[0].location()->line, 3);
   EXPECT_EQ(parsed.ignored, (std::vector<std::string>{"1-1-1-3"}));
@@ -132,9 +134,9 @@ TEST(AnswersTest, OversizedFileIsRefused) {
 }
 
 TEST(AnswersTest, StatusNamesRoundTrip) {
-  for (auto s : {AnswerStatus::kUnanswered, AnswerStatus::kImplemented, AnswerStatus::kPartial,
-                 AnswerStatus::kNotImplemented, AnswerStatus::kNotApplicable,
-                 AnswerStatus::kUnknown}) {
+  for (auto s :
+       {AnswerStatus::kUnanswered, AnswerStatus::kImplemented, AnswerStatus::kPartial,
+        AnswerStatus::kNotImplemented, AnswerStatus::kNotApplicable, AnswerStatus::kUnknown}) {
     EXPECT_EQ(ParseStatus(StatusName(s)), s);
     EXPECT_FALSE(StatusLabel(s).ja.empty());
     EXPECT_NE(StatusLabel(s).ja, StatusLabel(s).en);

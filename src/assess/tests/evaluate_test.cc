@@ -51,8 +51,7 @@ TEST(EvaluateTest, AllImplementedMeetsTheLevel) {
 
 TEST(EvaluateTest, NotApplicableIsExcludedAndPartialIsAGap) {
   const auto catalog = testing::TinyCatalog();
-  const auto ev = Evaluate(catalog,
-                           3,
+  const auto ev = Evaluate(catalog, 3,
                            Answers({{"1-1-1-1", AnswerStatus::kPartial},
                                     {"1-1-1-2", AnswerStatus::kNotApplicable},
                                     {"2-1-1-1", AnswerStatus::kNotApplicable}}),

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/assess/store.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "hoshi/core/crypto.h"
 
@@ -28,9 +28,9 @@ class AssessmentStoreTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "postgres") {
       // Each test works in its own schema so runs in parallel do not collide.
       schema_ = "t_" + ToHex(RandomBytes(6));
-      ASSERT_TRUE(conn_->ExecuteScript("CREATE SCHEMA " + schema_ + "; SET search_path TO " +
-                                       schema_)
-                      .ok());
+      ASSERT_TRUE(
+          conn_->ExecuteScript("CREATE SCHEMA " + schema_ + "; SET search_path TO " + schema_)
+              .ok());
     }
     auto applied = storage::Migrate(*conn_);
     ASSERT_TRUE(applied.ok()) << applied.error().detail();
@@ -115,7 +115,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, AssessmentStoreTest,
                          ::testing::Values("sqlite::memory:", "postgres"),
                          [](const auto& param_info) {
                            return param_info.param == "postgres" ? std::string("Postgres")
-                                                           : std::string("Sqlite");
+                                                                 : std::string("Sqlite");
                          });
 
 }  // namespace

@@ -68,8 +68,9 @@ inline catalog::CatalogVersion ScoredCatalog() {
     k.guidance = {"項目", "Item"};
     items.criteria.push_back(k);
   }
-  c.categories = {{"1", "五か条", "Principles", "", {{"1", "1", "五か条", "Principles", "", {base}}}},
-                  {"2", "自社診断", "Self-check", "", {{"2", "2", "診断", "Check", "", {items}}}}};
+  c.categories = {
+      {"1", "五か条", "Principles", "", {{"1", "1", "五か条", "Principles", "", {base}}}},
+      {"2", "自社診断", "Self-check", "", {{"2", "2", "診断", "Check", "", {items}}}}};
   catalog::Scoring s;
   s.level = 2;
   s.points = {{"implemented", 4}, {"partial", 2}, {"not_implemented", 0}, {"unknown", -1}};

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/cli/cli.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace hoshi::cli {
 namespace {

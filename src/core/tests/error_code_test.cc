@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/core/error_code.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace hoshi {
 namespace {
@@ -34,12 +34,18 @@ TEST(ErrorCodeTest, MappingMatchesTheStyleGuide) {
   };
   // docs/architecture.md (error table) states exactly these values.
   const Expect expected[] = {
-      {ErrorCode::kInvalidArgument, 400, 64}, {ErrorCode::kDataError, 422, 65},
-      {ErrorCode::kNotFound, 404, 66},        {ErrorCode::kAlreadyExists, 409, 73},
-      {ErrorCode::kFailedPrecondition, 409, 65}, {ErrorCode::kUnauthenticated, 401, 77},
-      {ErrorCode::kPermissionDenied, 403, 77}, {ErrorCode::kTooLarge, 413, 65},
-      {ErrorCode::kRateLimited, 429, 75},     {ErrorCode::kUnavailable, 503, 69},
-      {ErrorCode::kIoError, 500, 74},         {ErrorCode::kInternal, 500, 70},
+      {ErrorCode::kInvalidArgument, 400, 64},
+      {ErrorCode::kDataError, 422, 65},
+      {ErrorCode::kNotFound, 404, 66},
+      {ErrorCode::kAlreadyExists, 409, 73},
+      {ErrorCode::kFailedPrecondition, 409, 65},
+      {ErrorCode::kUnauthenticated, 401, 77},
+      {ErrorCode::kPermissionDenied, 403, 77},
+      {ErrorCode::kTooLarge, 413, 65},
+      {ErrorCode::kRateLimited, 429, 75},
+      {ErrorCode::kUnavailable, 503, 69},
+      {ErrorCode::kIoError, 500, 74},
+      {ErrorCode::kInternal, 500, 70},
   };
   for (const auto& e : expected) {
     EXPECT_EQ(HttpStatus(e.code), e.http) << ApiName(e.code);

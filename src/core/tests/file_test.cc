@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/core/file.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "hoshi/core/crypto.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/core/result.h"
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace hoshi {
 namespace {

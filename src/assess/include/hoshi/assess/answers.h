@@ -47,7 +47,7 @@ struct AnswerSet {
   std::string catalog_key;
   int level = 0;
   std::string organization_name;
-  std::string corporate_number;  ///< 法人番号 (13 digits) when given
+  std::string corporate_number;           ///< 法人番号 (13 digits) when given
   std::map<std::string, Answer> answers;  ///< by criterion id
 };
 

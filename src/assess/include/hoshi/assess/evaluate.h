@@ -59,7 +59,7 @@ struct Gap {
   std::string category_id;
   std::string requirement_title_ja;
   AnswerStatus status = AnswerStatus::kUnanswered;
-  LocalizedText guidance;       ///< paraphrase
+  LocalizedText guidance;  ///< paraphrase
   LocalizedText evidence_hint;
 };
 

@@ -24,12 +24,12 @@ enum class Event { kSubmit, kStartReview, kReturn, kConfirm, kCertify, kExpire, 
 
 /// Facts the guards look at, computed by the caller from the evaluation and the record.
 struct TransitionContext {
-  int unanswered = 0;               ///< applicable criteria still unanswered
-  int gaps = 0;                     ///< applicable criteria not met
+  int unanswered = 0;  ///< applicable criteria still unanswered
+  int gaps = 0;        ///< applicable criteria not met
   int level = 0;
   bool declaration_required = false;  ///< ★3: management self-declaration (自己適合宣誓)
   bool declaration_made = false;
-  std::optional<Date> expires_on;   ///< for kExpire
+  std::optional<Date> expires_on;  ///< for kExpire
   Date today;
 };
 

@@ -37,9 +37,15 @@ struct ErrorCodeInfo {
 [[nodiscard]] std::span<const ErrorCodeInfo> ErrorCodeTable();
 /// The row for `code`.
 [[nodiscard]] const ErrorCodeInfo& InfoFor(ErrorCode code);
-[[nodiscard]] inline std::string_view ApiName(ErrorCode code) { return InfoFor(code).api_name; }
-[[nodiscard]] inline int HttpStatus(ErrorCode code) { return InfoFor(code).http_status; }
-[[nodiscard]] inline int ExitCode(ErrorCode code) { return InfoFor(code).exit_code; }
+[[nodiscard]] inline std::string_view ApiName(ErrorCode code) {
+  return InfoFor(code).api_name;
+}
+[[nodiscard]] inline int HttpStatus(ErrorCode code) {
+  return InfoFor(code).http_status;
+}
+[[nodiscard]] inline int ExitCode(ErrorCode code) {
+  return InfoFor(code).exit_code;
+}
 /// Reverse lookup by API name; nullopt when unknown.
 [[nodiscard]] std::optional<ErrorCode> ErrorCodeFromApiName(std::string_view name);
 

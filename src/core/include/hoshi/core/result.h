@@ -92,12 +92,13 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) : data_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
+      Result(U&& value)
+      : data_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
 
   [[nodiscard]] bool has_value() const { return data_.index() == 0; }
   [[nodiscard]] bool ok() const { return has_value(); }
@@ -129,12 +130,12 @@ class [[nodiscard]] Result {
 #define HOSHI_CONCAT_(a, b) HOSHI_CONCAT_INNER_(a, b)
 
 /// Returns the error of a Status or Result expression from the enclosing function.
-#define HOSHI_RETURN_IF_ERROR(expr)                                  \
-  do {                                                               \
-    auto hoshi_status_ = (expr);                                     \
-    if (!hoshi_status_) {                                            \
-      return std::move(hoshi_status_).error();                       \
-    }                                                                \
+#define HOSHI_RETURN_IF_ERROR(expr)            \
+  do {                                         \
+    auto hoshi_status_ = (expr);               \
+    if (!hoshi_status_) {                      \
+      return std::move(hoshi_status_).error(); \
+    }                                          \
   } while (false)
 
 #define HOSHI_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
