@@ -35,6 +35,21 @@ Error UnknownCatalog(std::string_view key) {
   return MakeError(ErrorCode::kInvalidArgument, CliMessages(), "err.unknown_catalog", key);
 }
 
+// The registry with one catalog resolved in it (pointers stay valid when this moves).
+struct Resolved {
+  catalog::CatalogRegistry registry;
+  const catalog::CatalogVersion* catalog = nullptr;
+};
+
+Result<Resolved> Resolve(const Context& ctx, std::string_view key) {
+  HOSHI_ASSIGN_OR_RETURN(auto registry, LoadRegistry(ctx));
+  const auto* found = registry.Find(key);
+  if (found == nullptr) {
+    return UnknownCatalog(key);
+  }
+  return Resolved{std::move(registry), found};
+}
+
 Result<Date> Today(const Context& ctx, const std::string& given) {
   if (given.empty()) {
     return Date::FromTimePoint(ctx.clock.Now());
@@ -111,14 +126,11 @@ int CatalogList(const Context& ctx, const Options& o) {
 }
 
 int CatalogShow(const Context& ctx, const Options& o) {
-  auto registry = LoadRegistry(ctx);
-  if (!registry) {
-    return Report(ctx, registry.error());
+  auto resolved = Resolve(ctx, o.catalog);
+  if (!resolved) {
+    return Report(ctx, resolved.error());
   }
-  const auto* catalog = registry->Find(o.catalog);
-  if (catalog == nullptr) {
-    return Report(ctx, UnknownCatalog(o.catalog));
-  }
+  const catalog::CatalogVersion* catalog = resolved->catalog;
   if (o.level != 0 && catalog->FindLevel(o.level) == nullptr) {
     return Report(ctx, MakeError(ErrorCode::kInvalidArgument, assess::AssessMessages(),
                                  "answers.level_unknown", catalog->key(), o.level));
@@ -158,14 +170,11 @@ int CatalogValidate(const Context& ctx, const Options& o) {
 }
 
 int CatalogExport(const Context& ctx, const Options& o) {
-  auto registry = LoadRegistry(ctx);
-  if (!registry) {
-    return Report(ctx, registry.error());
+  auto resolved = Resolve(ctx, o.catalog);
+  if (!resolved) {
+    return Report(ctx, resolved.error());
   }
-  const auto* catalog = registry->Find(o.catalog);
-  if (catalog == nullptr) {
-    return Report(ctx, UnknownCatalog(o.catalog));
-  }
+  const catalog::CatalogVersion* catalog = resolved->catalog;
   if (o.format == "oscal") {
     const Json oscal =
         catalog::ToOscalCatalog(*catalog, NewId(ctx.clock), FormatTimestamp(ctx.clock.Now()));
@@ -175,14 +184,11 @@ int CatalogExport(const Context& ctx, const Options& o) {
 }
 
 int AssessTemplate(const Context& ctx, const Options& o) {
-  auto registry = LoadRegistry(ctx);
-  if (!registry) {
-    return Report(ctx, registry.error());
+  auto resolved = Resolve(ctx, o.catalog);
+  if (!resolved) {
+    return Report(ctx, resolved.error());
   }
-  const auto* catalog = registry->Find(o.catalog);
-  if (catalog == nullptr) {
-    return Report(ctx, UnknownCatalog(o.catalog));
-  }
+  const catalog::CatalogVersion* catalog = resolved->catalog;
   if (catalog->FindLevel(o.level) == nullptr) {
     return Report(ctx, MakeError(ErrorCode::kInvalidArgument, assess::AssessMessages(),
                                  "answers.level_unknown", catalog->key(), o.level));
@@ -193,14 +199,11 @@ int AssessTemplate(const Context& ctx, const Options& o) {
 }
 
 int AssessEvaluate(const Context& ctx, const Options& o) {
-  auto registry = LoadRegistry(ctx);
-  if (!registry) {
-    return Report(ctx, registry.error());
+  auto resolved = Resolve(ctx, o.catalog);
+  if (!resolved) {
+    return Report(ctx, resolved.error());
   }
-  const auto* catalog = registry->Find(o.catalog);
-  if (catalog == nullptr) {
-    return Report(ctx, UnknownCatalog(o.catalog));
-  }
+  const catalog::CatalogVersion* catalog = resolved->catalog;
   auto today = Today(ctx, o.today);
   if (!today) {
     return Report(ctx, today.error());
@@ -269,14 +272,11 @@ int AssessPrepare(const Context& ctx, const Options& o) {
 }
 
 int AssessSave(const Context& ctx, const Options& o) {
-  auto registry = LoadRegistry(ctx);
-  if (!registry) {
-    return Report(ctx, registry.error());
+  auto resolved = Resolve(ctx, o.catalog);
+  if (!resolved) {
+    return Report(ctx, resolved.error());
   }
-  const auto* catalog = registry->Find(o.catalog);
-  if (catalog == nullptr) {
-    return Report(ctx, UnknownCatalog(o.catalog));
-  }
+  const catalog::CatalogVersion* catalog = resolved->catalog;
   auto today = Today(ctx, o.today);
   if (!today) {
     return Report(ctx, today.error());
