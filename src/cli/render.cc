@@ -36,8 +36,10 @@ void PrintCatalogList(const Context& ctx, const catalog::CatalogRegistry& regist
   ctx.out << Fmt(ctx, "out.catalog_list_header", static_cast<int>(list.size())) << "\n";
   for (const auto* c : list) {
     ctx.out << "\n" << c->key() << "  " << c->title.In(ctx.lang) << "\n";
-    ctx.out << "  " << c->official_title_ja << "（" << c->publisher << "、" << c->published
-            << "）\n";
+    ctx.out << "  " << c->official_title_ja
+            << (ctx.lang == Lang::kJa ? "（" + c->publisher + "、" + c->published + "）"
+                                      : " (" + c->publisher + ", " + c->published + ")")
+            << "\n";
     for (const auto& level : c->levels) {
       ctx.out << "  " << level.name.In(ctx.lang) << ": "
               << Fmt(ctx, "out.requirements_criteria",
@@ -131,7 +133,7 @@ void PrintEvaluation(const Context& ctx, const catalog::CatalogVersion& catalog,
   ctx.out << Fmt(ctx, "out.counts", ev.criteria_at_level, c.implemented, c.partial,
                  c.not_implemented, c.unanswered, c.not_applicable);
   if (c.unknown > 0) {
-    ctx.out << "、" << Fmt(ctx, "out.unknown_count", c.unknown);
+    ctx.out << (ctx.lang == Lang::kJa ? "、" : ", ") << Fmt(ctx, "out.unknown_count", c.unknown);
   }
   ctx.out << "\n"
           << Fmt(ctx, "out.requirements_conformant", ev.requirements_conformant,
