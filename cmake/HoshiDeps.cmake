@@ -10,6 +10,8 @@ find_package(SQLite3 REQUIRED)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 find_package(pugixml CONFIG REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# Boost 1.74 (Debian 12's default Boost): Asio + Beast for the HTTP server, header-only here.
+find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS system)
 if(HOSHI_WITH_POSTGRES)
   find_package(PostgreSQL REQUIRED)
 endif()

@@ -34,6 +34,9 @@ class Error {
   [[nodiscard]] const std::string& message(Lang lang) const { return message_.In(lang); }
   [[nodiscard]] const std::optional<SourceLocation>& location() const { return location_; }
   [[nodiscard]] const std::string& detail() const { return detail_; }
+  /// A stable, fine-grained reason (the message key, e.g. "org.corporate_number_check_digit");
+  /// empty when the error was not built from a message table. Sent in API error bodies.
+  [[nodiscard]] const std::string& reason() const { return reason_; }
 
   Error& WithLocation(SourceLocation location) & {
     location_ = std::move(location);
@@ -52,6 +55,15 @@ class Error {
     return std::move(*this);
   }
 
+  Error& WithReason(std::string reason) & {
+    reason_ = std::move(reason);
+    return *this;
+  }
+  Error&& WithReason(std::string reason) && {
+    reason_ = std::move(reason);
+    return std::move(*this);
+  }
+
   /// "file, line 3: message" in the given language (location first when known).
   [[nodiscard]] std::string ToString(Lang lang) const;
 
@@ -60,13 +72,15 @@ class Error {
   LocalizedText message_;
   std::optional<SourceLocation> location_;
   std::string detail_;
+  std::string reason_;
 };
 
 /// Builds an Error from a message table entry, formatting both languages with `args`.
 template <typename... Args>
 [[nodiscard]] Error MakeError(ErrorCode code, std::span<const MessageEntry> table,
                               std::string_view key, Args&&... args) {
-  return Error(code, FormatMessage(table, key, std::forward<Args>(args)...));
+  return Error(code, FormatMessage(table, key, std::forward<Args>(args)...))
+      .WithReason(std::string(key));
 }
 
 /// Success, or an Error. Discarding one is a compile error under -Werror.
