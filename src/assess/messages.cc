@@ -149,6 +149,15 @@ constexpr std::array kMessages{
         "try again."},
     MessageEntry{"store.corrupt", "保存された評価「{0}」のデータが壊れています。",
                  "The stored data of assessment '{0}' is damaged."},
+    MessageEntry{"cert.not_found", "認定「{0}」が見つかりません。",
+                 "Certification '{0}' not found."},
+    MessageEntry{"cert.already_revoked", "認定「{0}」はすでに失効しています。",
+                 "Certification '{0}' is already revoked."},
+    MessageEntry{"cert.no_annual_due", "認定「{0}」には提出待ちの年次自己評価がありません。",
+                 "Certification '{0}' has no yearly self-assessment waiting to be submitted."},
+    MessageEntry{"standing.valid", "有効", "valid"},
+    MessageEntry{"standing.expired", "期限切れ", "expired"},
+    MessageEntry{"standing.revoked", "失効", "revoked"},
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ Result<std::string> AssessmentStore::Create(std::string_view organization_id,
 }
 
 Status AssessmentStore::SaveAnswers(std::string_view id, const AnswerSet& answers) {
-  HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::Begin(conn_));
+  HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::BeginOrJoin(conn_));
   const std::string now = FormatTimestamp(clock_.Now());
   const std::vector<Value> touch{now, std::string(id)};
   HOSHI_ASSIGN_OR_RETURN(auto updated,
@@ -163,7 +163,7 @@ Result<std::vector<AssessmentRecord>> AssessmentStore::ListForOrganization(
 }
 
 Status AssessmentStore::RecordTransition(std::string_view id, State from, Event event, State to) {
-  HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::Begin(conn_));
+  HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::BeginOrJoin(conn_));
   const std::string now = FormatTimestamp(clock_.Now());
   const std::vector<Value> update{std::string(StateName(to)), now, std::string(id),
                                   std::string(StateName(from))};

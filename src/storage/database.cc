@@ -202,11 +202,18 @@ Result<Transaction> Transaction::Begin(Connection& conn) {
   return Transaction(&conn);
 }
 
+Result<Transaction> Transaction::BeginOrJoin(Connection& conn) {
+  if (conn.in_transaction()) {
+    return Transaction(&conn, /*owns=*/false);
+  }
+  return Begin(conn);
+}
+
 Transaction::Transaction(Transaction&& other) noexcept
-    : conn_(std::exchange(other.conn_, nullptr)) {}
+    : conn_(std::exchange(other.conn_, nullptr)), owns_(other.owns_) {}
 
 Transaction::~Transaction() {
-  if (conn_ != nullptr && conn_->in_transaction()) {
+  if (conn_ != nullptr && owns_ && conn_->in_transaction()) {
     // Nothing to report to: the scope is being left without Commit(), usually on an error path
     // whose own error is already on its way up.
     conn_->Rollback().IgnoreError();
@@ -218,7 +225,9 @@ Status Transaction::Commit() {
     return MakeError(ErrorCode::kFailedPrecondition, StorageMessages(), "storage.no_transaction")
         .WithDetail("Transaction::Commit on a committed or moved-from transaction");
   }
-  HOSHI_RETURN_IF_ERROR(conn_->Commit());
+  if (owns_) {
+    HOSHI_RETURN_IF_ERROR(conn_->Commit());
+  }
   conn_ = nullptr;
   return Status::Ok();
 }

@@ -777,6 +777,35 @@ TEST_P(StorageConformanceTest, TransactionRollsBackOnScopeExit) {
   EXPECT_EQ(*rs.rows[0].GetText(0), "before");
 }
 
+TEST_P(StorageConformanceTest, JoinedTransactionBelongsToItsOwner) {
+  CreateValuesTable();
+  {
+    HOSHI_ASSERT_OK_AND_ASSIGN(Transaction outer, Transaction::Begin(conn()));
+    {
+      // A store joins the caller's transaction: its Commit() does not commit ...
+      HOSHI_ASSERT_OK_AND_ASSIGN(Transaction inner, Transaction::BeginOrJoin(conn()));
+      HOSHI_ASSERT_OK(conn().Query("INSERT INTO conformance_values (id, s) VALUES (?, ?)",
+                                   Params(1, "joined")));
+      HOSHI_ASSERT_OK(inner.Commit());
+      EXPECT_TRUE(conn().in_transaction());
+    }
+    // ... and its destructor does not roll back.
+    EXPECT_TRUE(conn().in_transaction());
+    // The owner leaves without committing: everything, the joined write included, is undone.
+  }
+  EXPECT_FALSE(conn().in_transaction());
+  EXPECT_EQ(Count("conformance_values"), 0);
+  {
+    // Without an open transaction BeginOrJoin owns one.
+    HOSHI_ASSERT_OK_AND_ASSIGN(Transaction own, Transaction::BeginOrJoin(conn()));
+    HOSHI_ASSERT_OK(
+        conn().Query("INSERT INTO conformance_values (id, s) VALUES (?, ?)", Params(2, "own")));
+    HOSHI_ASSERT_OK(own.Commit());
+  }
+  EXPECT_FALSE(conn().in_transaction());
+  EXPECT_EQ(Count("conformance_values"), 1);
+}
+
 TEST_P(StorageConformanceTest, MovedTransactionRollsBackOnce) {
   CreateValuesTable();
   {

@@ -46,16 +46,18 @@ CREATE TABLE api_tokens (
   expires_at TEXT,
   revoked_at TEXT
 );
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
 CREATE TABLE login_failures (
   login_key TEXT NOT NULL,
   at TEXT NOT NULL
 );
 CREATE INDEX login_failures_key ON login_failures (login_key, at);
+CREATE INDEX login_failures_at ON login_failures (at);
 
 CREATE TABLE audit_events (
   organization_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
+  seq BIGINT NOT NULL,
   id TEXT NOT NULL UNIQUE,
   at TEXT NOT NULL,
   actor_user_id TEXT NOT NULL DEFAULT '',
@@ -66,4 +68,13 @@ CREATE TABLE audit_events (
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
   PRIMARY KEY (organization_id, seq)
+);
+
+-- The newest event of each organisation's chain, updated in the same transaction as each append,
+-- so that deleting the newest events is detected too. Audit events carry no foreign key: the
+-- record must outlive what it describes.
+CREATE TABLE audit_heads (
+  organization_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL
 );

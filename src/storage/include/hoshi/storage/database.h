@@ -85,6 +85,10 @@ class Connection {
 class Transaction {
  public:
   [[nodiscard]] static Result<Transaction> Begin(Connection& conn);
+  /// Begins a transaction, or joins the one already open on `conn` (then Commit() and the
+  /// destructor leave it to its owner). Lets a store's multi-statement write run inside a
+  /// caller's larger transaction (a state change and its audit event commit together).
+  [[nodiscard]] static Result<Transaction> BeginOrJoin(Connection& conn);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
@@ -93,8 +97,9 @@ class Transaction {
   [[nodiscard]] Status Commit();
 
  private:
-  explicit Transaction(Connection* conn) : conn_(conn) {}
+  explicit Transaction(Connection* conn, bool owns = true) : conn_(conn), owns_(owns) {}
   Connection* conn_;
+  bool owns_ = true;
 };
 
 /// One numbered migration (`NNNN_name.sql`).
