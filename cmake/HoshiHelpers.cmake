@@ -20,6 +20,8 @@ function(hoshi_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE hoshi_options ${ARG_DEPS} GTest::gtest GTest::gmock
                                         GTest::gtest_main)
+  # Shared test support (backend-parameterised fixtures) lives in tests/support.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   target_compile_definitions(${name} PRIVATE
     HOSHI_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     HOSHI_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")

@@ -37,7 +37,7 @@ def scs_demo():
         "level: 3",
         "organization:",
         "  name: 星取精機株式会社",
-        '  corporate_number: "5010001999990"',
+        '  corporate_number: "7010001999990"',
         "answers:",
     ]
     for req, crit in criteria("catalogs/scs-2026-03-27.json"):

@@ -468,6 +468,7 @@ void RegisterCommands(CLI::App& app, Context& ctx, std::function<int()>& action)
   admin->require_subcommand(1);
   auto* migrate = admin->add_subcommand("migrate", Msg(ctx, "cmd.admin.migrate"));
   migrate->callback([&action, &ctx] { action = [&ctx] { return AdminMigrate(ctx); }; });
+  RegisterPlatformCommands(app, admin, ctx, action);
 }
 
 }  // namespace hoshi::cli

@@ -44,6 +44,10 @@ int Report(const Context& ctx, const Error& error);
 /// Builds the command tree; the chosen command's body is stored in `action`.
 void RegisterCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
 
+/// Adds serve, verify, api openapi, admin create-operator / verify-audit (platform_commands.cc).
+void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
+                              std::function<int()>& action);
+
 /// Adds `catalog import-ipa` (import_ipa.cc).
 void RegisterImportIpa(CLI::App* catalog, Context& ctx, std::function<int()>& action);
 

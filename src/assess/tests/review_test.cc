@@ -11,14 +11,14 @@
 namespace hoshi::assess {
 namespace {
 
-class ReviewStoreTest : public DbTest {
+class ReviewStoreTest : public testing::DbTest {
  protected:
   void SetUp() override {
-    DbTest::SetUp();
+    testing::DbTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) {
       return;
     }
-    const std::vector<storage::Value> org{std::string("org-a"), std::string("5010001999990"),
+    const std::vector<storage::Value> org{std::string("org-a"), std::string("7010001999990"),
                                           std::string("星取精機株式会社"),
                                           std::string("2026-11-22T00:00:00Z")};
     ASSERT_TRUE(conn_
@@ -167,12 +167,7 @@ TEST_P(ReviewStoreTest, CertificationValidityAnnualChecksAndRevocation) {
   EXPECT_EQ(StatusOn(*loaded, {}, Date{2026, 12, 1}).standing, Standing::kRevoked);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ReviewStoreTest,
-                         ::testing::Values("sqlite::memory:", "postgres"),
-                         [](const auto& param_info) {
-                           return param_info.param == "postgres" ? std::string("Postgres")
-                                                                 : std::string("Sqlite");
-                         });
+HOSHI_INSTANTIATE_DB_TEST(ReviewStoreTest);
 
 }  // namespace
 }  // namespace hoshi::assess

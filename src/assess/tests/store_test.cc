@@ -10,7 +10,7 @@
 namespace hoshi::assess {
 namespace {
 
-using AssessmentStoreTest = DbTest;
+using AssessmentStoreTest = testing::DbTest;
 
 TEST_P(AssessmentStoreTest, CreateSaveLoadRoundTrip) {
   AssessmentStore store(*conn_, clock_);
@@ -77,12 +77,7 @@ TEST_P(AssessmentStoreTest, UnknownIdsAreNotFoundAndListsAreScoped) {
   EXPECT_EQ((*list)[0].level, 4);  // newest first
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AssessmentStoreTest,
-                         ::testing::Values("sqlite::memory:", "postgres"),
-                         [](const auto& param_info) {
-                           return param_info.param == "postgres" ? std::string("Postgres")
-                                                                 : std::string("Sqlite");
-                         });
+HOSHI_INSTANTIATE_DB_TEST(AssessmentStoreTest);
 
 }  // namespace
 }  // namespace hoshi::assess

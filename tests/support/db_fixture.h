@@ -12,7 +12,7 @@
 #include "hoshi/core/crypto.h"
 #include "hoshi/storage/database.h"
 
-namespace hoshi::assess {
+namespace hoshi::testing {
 
 // Runs on SQLite always and on PostgreSQL when HOSHI_TEST_PG_DSN is set (./test sets it).
 class DbTest : public ::testing::TestWithParam<std::string> {
@@ -50,4 +50,14 @@ class DbTest : public ::testing::TestWithParam<std::string> {
   FakeClock clock_{TimePoint(std::chrono::seconds(1795305600))};  // 2026-11-22T00:00:00Z
 };
 
-}  // namespace hoshi::assess
+/// Names parameterised instances "Sqlite" / "Postgres".
+inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param == "postgres" ? std::string("Postgres") : std::string("Sqlite");
+}
+
+/// Instantiates a DbTest-derived suite on both backends.
+#define HOSHI_INSTANTIATE_DB_TEST(suite)                                                      \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::Values("sqlite::memory:", "postgres"), \
+                           ::hoshi::testing::BackendName)
+
+}  // namespace hoshi::testing

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "hoshi/api/platform.h"
+
+namespace hoshi::api {
+namespace {
+
+// docs/api/openapi.yaml is generated from the route table; this fails when it is stale.
+// HOSHI_UPDATE_GOLDEN=1 rewrites it.
+TEST(OpenApi, DocumentIsCurrent) {
+  const std::string path = std::string(HOSHI_SOURCE_DIR) + "/docs/api/openapi.yaml";
+  const std::string generated = OpenApiYaml();
+  const char* update = std::getenv("HOSHI_UPDATE_GOLDEN");  // NOLINT(concurrency-mt-unsafe)
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << generated;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << " is missing; run with HOSHI_UPDATE_GOLDEN=1";
+  std::stringstream stored;
+  stored << in.rdbuf();
+  EXPECT_EQ(stored.str(), generated)
+      << "docs/api/openapi.yaml is stale; regenerate with HOSHI_UPDATE_GOLDEN=1";
+}
+
+TEST(OpenApi, EveryRouteIsDocumentedOnceUnderApiV1) {
+  const std::string doc = OpenApiYaml();
+  std::set<std::string> seen;
+  for (const Route& r : Routes()) {
+    EXPECT_EQ(r.path.substr(0, 8), "/api/v1/") << r.path;
+    const std::string key = std::string(r.method) + " " + std::string(r.path);
+    EXPECT_TRUE(seen.insert(key).second) << "duplicate route " << key;
+    EXPECT_NE(doc.find("\n  " + std::string(r.path) + ":\n"), std::string::npos) << r.path;
+    EXPECT_FALSE(r.summary_ja.empty());
+    EXPECT_FALSE(r.summary_en.empty());
+    EXPECT_FALSE(r.who.empty());
+  }
+}
+
+}  // namespace
+}  // namespace hoshi::api
