@@ -218,12 +218,13 @@ Result<Reply> ListMembers(Context& ctx) {
 
 Result<Reply> AddMember(Context& ctx) {
   const std::string& id = ctx.Param("org");
-  HOSHI_ASSIGN_OR_RETURN(org::Role role, RoleField(ctx));
-  if (!ctx.me().IsOperator()) {
+  const bool operator_call = ctx.me().IsOperator();
+  if (!operator_call) {
     HOSHI_RETURN_IF_ERROR(RequireOrgRole(ctx, id, {org::Role::kOrgAdmin}));
-    if (role != org::Role::kMember && role != org::Role::kOrgAdmin) {
-      return Denied();
-    }
+  }
+  HOSHI_ASSIGN_OR_RETURN(org::Role role, RoleField(ctx));
+  if (!operator_call && role != org::Role::kMember && role != org::Role::kOrgAdmin) {
+    return Denied();  // experts, evaluators and operators are appointed by the operator
   }
   org::IdentityStore ids(ctx.conn, ctx.clock(), ctx.shared.password_policy);
   HOSHI_RETURN_IF_ERROR(ids.GetOrganization(id));

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: Apache-2.0
+// Platform behaviour in-process on SQLite and PostgreSQL: authentication and CSRF, bad input
+// that changes nothing, credentials (issue, verify, tamper, revoke), expiry by the clock, the
+// ★4 yearly self-assessment, the buyer's portfolio and tier-2 roll-up, the audit chain.
+#include "hoshi/cred/vc.h"
+#include "hoshi/org/audit.h"
+
+#include "api_fixture.h"
+
+namespace hoshi::api::testing {
+namespace {
+
+class ApiTest : public PlatformTest {
+ protected:
+  std::string OrgOf(LocalSession& s) {
+    return Body(s.Call("GET", "/api/v1/me"))["memberships"][0]["organization_id"];
+  }
+  std::string FirstAssessment(LocalSession& s) {
+    return Body(s.Call("GET", "/api/v1/orgs/" + OrgOf(s) + "/assessments"))["assessments"][0]["id"];
+  }
+  static std::string Code(const http::Response& r) { return Body(r)["error"].value("code", ""); }
+  static std::string Reason(const http::Response& r) {
+    return Body(r)["error"].value("reason", "");
+  }
+};
+
+TEST_P(ApiTest, AuthenticationCsrfAndTokens) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  // A forged session cookie is refused like no cookie at all.
+  LocalSession forged(*platform_);
+  const http::Response r1 = forged.Call("GET", "/api/v1/me", "",
+                                        {{"Cookie", "hoshi_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAA"}});
+  EXPECT_EQ(r1.status, 401);
+  EXPECT_EQ(Code(r1), "unauthenticated");
+  EXPECT_NE(Body(r1)["error"]["message"].get<std::string>().find("ログイン"), std::string::npos);
+  // An unsafe method with the session but without the CSRF token is refused.
+  const std::string org = OrgOf(*sa);
+  LocalSession no_csrf(*platform_);
+  const http::Response r2 = no_csrf.Call("POST", "/api/v1/orgs/" + org + "/assessments",
+                                         R"({"level":3})", {{"Cookie", sa->cookie()}});
+  EXPECT_EQ(r2.status, 403);
+  EXPECT_EQ(Reason(r2), "api.csrf");
+  EXPECT_EQ(Body(sa->Call("GET", "/api/v1/orgs/" + org + "/assessments"))["assessments"].size(),
+            1u);  // nothing was created
+  // An API token works without CSRF (machines), and stops working once revoked.
+  const Json tok = Body(sa->Call("POST", "/api/v1/me/tokens", R"({"name":"ci"})"));
+  const std::string bearer = "Bearer " + tok["token"].get<std::string>();
+  LocalSession machine(*platform_);
+  EXPECT_EQ(machine.Call("GET", "/api/v1/me", "", {{"Authorization", bearer}}).status, 200);
+  EXPECT_EQ(machine
+                .Call("POST", "/api/v1/orgs/" + org + "/assessments", R"({"level":3})",
+                      {{"Authorization", bearer}})
+                .status,
+            201);
+  EXPECT_EQ(sa->Call("DELETE", "/api/v1/me/tokens/" + tok["id"].get<std::string>()).status, 204);
+  EXPECT_EQ(machine.Call("GET", "/api/v1/me", "", {{"Authorization", bearer}}).status, 401);
+  // Login throttling: five failures, then even the right password is refused for a while.
+  LocalSession guess(*platform_);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(guess.Login("minami@demo.hoshitori.jp", "wrong-password-123").ok());
+  }
+  const http::Response limited =
+      guess.Call("POST", "/api/v1/auth/login",
+                 R"({"email":"minami@demo.hoshitori.jp","password":"hoshitori-demo-2026"})");
+  EXPECT_EQ(limited.status, 429);
+  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_TRUE(guess.Login("minami@demo.hoshitori.jp", kPassword).ok());
+}
+
+TEST_P(ApiTest, BadInputGetsAStableErrorAndChangesNothing) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto t2 = As("minami@demo.hoshitori.jp");
+  const std::string id = FirstAssessment(*t2);
+  const std::string path = "/api/v1/assessments/" + id;
+  const Json before = Body(t2->Call("GET", path));
+  ASSERT_EQ(before["state"], "draft");
+  // Malformed JSON.
+  http::Response r = t2->Call("PUT", path + "/answers", R"({"answers": {"1-2-1-1": )");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Code(r), "invalid_argument");
+  EXPECT_EQ(Reason(r), "api.malformed_json");
+  // Unknown criterion and status: every problem reported, in English on request.
+  r = t2->Call("PUT", path + "/answers",
+               R"({"answers": {"9-9-9-9": {"status": "implemented"},)"
+               R"( "1-2-1-1": {"status": "maybe"}}})",
+               {{"Accept-Language", "en"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Reason(r), "api.invalid_answers");
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("9-9-9-9"), std::string::npos);
+  // Evidence that was never uploaded to this assessment.
+  r = t2->Call("PUT", path + "/answers",
+               R"({"answers": {"1-2-1-1": {"status": "implemented", "evidence": [")" +
+                   std::string(64, 'a') + R"("]}}})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Reason(r), "api.unknown_evidence");
+  // An executable is not accepted as evidence; an empty file neither.
+  r = t2->Upload(path + "/evidence?criterion=1-2-1-1&filename=setup.exe",
+                 std::string("MZ\x90\x00\x03", 5) + std::string(100, '\0'));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Reason(r), "api.unsupported_type");
+  r = t2->Upload(path + "/evidence?criterion=1-2-1-1&filename=a.txt", "");
+  EXPECT_EQ(r.status, 400);
+  r = t2->Upload(path + "/evidence?criterion=9-9-9-9&filename=a.txt", "text");
+  EXPECT_EQ(r.status, 400);
+  // An illegal state transition: confirming a draft (the owner is not even a reviewer) and
+  // submitting with unanswered criteria.
+  r = t2->Call("POST", path + "/submit");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(Code(r), "failed_precondition");
+  // An invalid 法人番号.
+  LocalSession anon(*platform_);
+  r = anon.Call(
+      "POST", "/api/v1/signup",
+      R"({"corporate_number":"5010001999990","name":"テスト株式会社",)"
+      R"("admin":{"email":"x@example.jp","display_name":"x","password":"long-enough-pw"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Reason(r), "org.corporate_number_check_digit");
+  EXPECT_EQ(anon.Call("GET", "/api/v1/public/lookup/123").status, 400);
+  EXPECT_EQ(anon.Call("GET", "/api/v1/public/lookup/9010001999997").status, 404);
+  // Nothing changed.
+  const Json after = Body(t2->Call("GET", path));
+  EXPECT_EQ(after["state"], "draft");
+  EXPECT_EQ(after["answers"], before["answers"]);
+  EXPECT_EQ(after["uploads"], before["uploads"]);
+  auto op = As("operator@demo.hoshitori.jp");
+  EXPECT_TRUE(Body(op->Call("GET", "/api/v1/registry?q=テスト"))["organizations"].empty());
+  // Unknown routes and methods.
+  EXPECT_EQ(anon.Call("GET", "/api/v1/nothing-here").status, 404);
+  EXPECT_EQ(t2->Call("PATCH", path).status, 400);
+}
+
+TEST_P(ApiTest, CredentialVerifiesOfflineAndTamperingAndRevocationShow) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  const std::string org = OrgOf(*sa);
+  const Json certs = Body(sa->Call("GET", "/api/v1/orgs/" + org + "/certifications"));
+  ASSERT_EQ(certs["certifications"].size(), 1u);
+  const std::string cert = certs["certifications"][0]["id"];
+  EXPECT_EQ(certs["certifications"][0]["status"], "valid");
+  EXPECT_EQ(certs["certifications"][0]["expires_on"], "2027-11-21");
+  const http::Response cred_r = sa->Call("GET", "/api/v1/certifications/" + cert + "/credential");
+  ASSERT_EQ(cred_r.status, 200);
+  const std::string text = cred_r.body;
+  auto key = cred::LoadPublicKey(platform_->IssuerDid());
+  ASSERT_TRUE(key.ok());
+  const std::string now = "2026-12-01T00:00:00Z";
+  cred::Verification v = cred::VerifyStarCredential(text, *key, now, nullptr);
+  EXPECT_EQ(v.verdict, cred::Verdict::kValid) << v.reason.en;
+  ASSERT_TRUE(v.subject.has_value());
+  EXPECT_EQ(v.subject->corporate_number, "7010001999990");
+  EXPECT_EQ(v.subject->level, 3);
+  std::string tampered = text;
+  tampered[tampered.find("\"level\":3") + 8] = '4';
+  EXPECT_EQ(cred::VerifyStarCredential(tampered, *key, now, nullptr).verdict,
+            cred::Verdict::kInvalid);
+  EXPECT_EQ(cred::VerifyStarCredential(text, *key, "2027-11-22T00:00:00+09:00", nullptr).verdict,
+            cred::Verdict::kExpired);
+  // Revocation: only the operator; the signed list names it; lookup says revoked.
+  EXPECT_EQ(
+      sa->Call("POST", "/api/v1/certifications/" + cert + "/revoke", R"({"reason":"x"})").status,
+      403);  // the holder sees its certification but cannot revoke it
+  auto op = As("operator@demo.hoshitori.jp");
+  ASSERT_EQ(op->Call("POST", "/api/v1/certifications/" + cert + "/revoke",
+                     R"({"reason":"虚偽の申告が判明"})")
+                .status,
+            200);
+  LocalSession anon(*platform_);
+  const http::Response list_r = anon.Call("GET", "/api/v1/public/revocations");
+  ASSERT_EQ(list_r.status, 200);
+  auto list = cred::VerifyRevocationList(list_r.body, *key);
+  ASSERT_TRUE(list.ok()) << list.error().message(Lang::kEn);
+  ASSERT_EQ(list->entries.size(), 1u);
+  EXPECT_EQ(list->entries[0].credential_id, cert);
+  EXPECT_EQ(cred::VerifyStarCredential(text, *key, now, &*list).verdict, cred::Verdict::kRevoked);
+  const Json lookup = Body(anon.Call("GET", "/api/v1/public/lookup/7010001999990"));
+  EXPECT_EQ(lookup["status"], "revoked");
+  EXPECT_FALSE(lookup.contains("name"));  // level and validity only
+  EXPECT_EQ(
+      op->Call("POST", "/api/v1/certifications/" + cert + "/revoke", R"({"reason":"x"})").status,
+      409);
+}
+
+TEST_P(ApiTest, ExpiryByTheClockAndYearlySelfAssessmentOverdue) {
+  if (IsSkipped()) {
+    return;
+  }
+  // Finish the demo's ★4 case: on-site review, technical report, confirm, certify.
+  auto sb = As("hokushin@demo.hoshitori.jp");
+  auto ev = As("evaluator@demo.hoshitori.jp");
+  auto op = As("operator@demo.hoshitori.jp");
+  const std::string b4 = FirstAssessment(*sb);
+  const std::string path = "/api/v1/assessments/" + b4;
+  http::Response r = ev->Call("POST", path + "/confirm");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(Reason(r), "api.review_missing");
+  ASSERT_EQ(ev->Call("POST", path + "/reviews/onsite", R"({"result":"pass"})").status, 200);
+  r = ev->Call("POST", path + "/confirm");
+  EXPECT_EQ(Reason(r), "api.report_missing");
+  ASSERT_EQ(sb->Upload(path + "/report?filename=report.pdf", "%PDF-1.7\n診断報告\n").status, 201);
+  ASSERT_EQ(ev->Call("POST", path + "/confirm").status, 200);
+  const Json cert = Body(op->Call("POST", path + "/certify", R"({"scope":"全社"})"));
+  ASSERT_EQ(cert["level"], 4);
+  EXPECT_EQ(cert["expires_on"], "2029-11-21");
+  EXPECT_EQ(cert["next_annual_due"], "2027-11-22");
+  const std::string cert_id = cert["id"];
+
+  // A year and a month later the yearly self-assessment is overdue, for the holder and the buyer.
+  clock_.Advance(std::chrono::hours(24 * 396));
+  const Json annual = Body(ev->Call("GET", "/api/v1/certifications/" + cert_id + "/annual"));
+  EXPECT_EQ(annual["annual_overdue"], 1);
+  EXPECT_TRUE(annual["annual"][0]["overdue"].get<bool>());
+  auto buyer = As("buyer@demo.hoshitori.jp");
+  const std::string buyer_org = OrgOf(*buyer);
+  Json portfolio = Body(buyer->Call("GET", "/api/v1/orgs/" + buyer_org + "/portfolio"));
+  EXPECT_EQ(portfolio["summary"]["annual_overdue"], 1);
+  // The holder submits it (a completed ★4 self-assessment), and it is no longer overdue.
+  const Json fresh =
+      Body(sb->Call("POST", "/api/v1/orgs/" + OrgOf(*sb) + "/assessments", R"({"level":4})"));
+  const Json catalog = Body(sb->Call("GET", "/api/v1/catalogs/scs-2026-03-27"));
+  ASSERT_TRUE(catalog.contains("categories"));
+  Json answers = Json::object();
+  for (const auto& cat : catalog["categories"]) {
+    for (const auto& sub : cat["subcategories"]) {
+      for (const auto& req : sub["requirements"]) {
+        for (const auto& c : req["criteria"]) {
+          if (c["level"].get<int>() <= 4) {
+            Json a{{"status", "implemented"}};
+            if (c.value("recurrence", "none") != "none") {
+              a["last_checked"] = Date::FromTimePoint(clock_.Now()).AddDays(-3).ToIso();
+            }
+            answers[c["id"].get<std::string>()] = a;
+          }
+        }
+      }
+    }
+  }
+  ASSERT_EQ(sb->Call("PUT", "/api/v1/assessments/" + fresh["id"].get<std::string>() + "/answers",
+                     DumpJson(Json{{"answers", answers}}, -1))
+                .status,
+            200);
+  r = sb->Call("POST", "/api/v1/certifications/" + cert_id + "/annual",
+               DumpJson(Json{{"assessment_id", fresh["id"]}}, -1));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(
+      Body(ev->Call("GET", "/api/v1/certifications/" + cert_id + "/annual"))["annual_overdue"], 0);
+
+  // ★3 of 星取精機 expired by the clock (issued 2026-11-22, valid through 2027-11-21).
+  ASSERT_TRUE(platform_->ExpireDue().ok());
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  EXPECT_EQ(Body(sa->Call("GET", "/api/v1/assessments/" + FirstAssessment(*sa)))["state"],
+            "expired");
+  LocalSession anon(*platform_);
+  EXPECT_EQ(Body(anon.Call("GET", "/api/v1/public/lookup/7010001999990"))["status"], "expired");
+  portfolio = Body(buyer->Call("GET", "/api/v1/orgs/" + buyer_org + "/portfolio"));
+  for (const auto& row : portfolio["suppliers"]) {
+    if (row["supplier"]["corporate_number"] == "7010001999990") {
+      EXPECT_EQ(row["current"]["status"], "expired");
+      EXPECT_FALSE(row["meets_requirement"].get<bool>());
+    }
+  }
+}
+
+TEST_P(ApiTest, PortfolioShowsOnlySharedGapsAndConsentedTier2Names) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto buyer = As("buyer@demo.hoshitori.jp");
+  const Json p = Body(buyer->Call("GET", "/api/v1/orgs/" + OrgOf(*buyer) + "/portfolio"));
+  ASSERT_EQ(p["suppliers"].size(), 2u);
+  EXPECT_EQ(p["summary"]["total"], 2);
+  EXPECT_EQ(p["summary"]["meeting_requirement"], 1);
+  for (const auto& row : p["suppliers"]) {
+    if (row["supplier"]["corporate_number"] == "7010001999990") {
+      EXPECT_EQ(row["required_level"], 3);
+      EXPECT_EQ(row["current"]["level"], 3);
+      EXPECT_EQ(row["current"]["status"], "valid");
+      EXPECT_EQ(row["request"]["state"], "accepted");
+      EXPECT_EQ(row["shared_assessment"]["open_gaps"], 0);
+      EXPECT_FALSE(row.contains("tier2"));
+    } else {
+      EXPECT_EQ(row["required_level"], 4);
+      EXPECT_EQ(row["current"]["level"], 0);
+      ASSERT_TRUE(row.contains("tier2"));
+      EXPECT_EQ(row["tier2"]["suppliers"], 1);
+      EXPECT_EQ(row["tier2"]["counts"]["required_3/none"], 1);
+      ASSERT_EQ(row["tier2"]["named"].size(), 1u);  // 南風 consented
+      EXPECT_EQ(row["tier2"]["named"][0]["name"], "南風メッキ工業株式会社");
+    }
+  }
+  // Withdrawn consent hides the name but keeps the count.
+  auto t2 = As("minami@demo.hoshitori.jp");
+  const std::string rel =
+      Body(t2->Call("GET", "/api/v1/orgs/" + OrgOf(*t2) + "/buyers"))["buyers"][0]["id"];
+  ASSERT_EQ(
+      t2->Call("PUT", "/api/v1/relationships/" + rel + "/consent", R"({"consent":false})").status,
+      200);
+  const Json p2 = Body(buyer->Call("GET", "/api/v1/orgs/" + OrgOf(*buyer) + "/portfolio"));
+  for (const auto& row : p2["suppliers"]) {
+    if (row.contains("tier2")) {
+      EXPECT_EQ(row["tier2"]["suppliers"], 1);
+      EXPECT_TRUE(row["tier2"]["named"].empty());
+    }
+  }
+  // The buyer cannot read the tier-2 supplier's (unshared) assessment.
+  EXPECT_EQ(buyer->Call("GET", "/api/v1/assessments/" + FirstAssessment(*t2)).status, 404);
+  // Decision tree over the API: any yes is ★4.
+  auto op = As("operator@demo.hoshitori.jp");
+  ASSERT_EQ(op->Call("POST", "/api/v1/orgs",
+                     R"({"corporate_number":"9010001999997","name":"新規部品株式会社"})")
+                .status,
+            201);
+  const Json rel_new = Body(buyer->Call(
+      "POST", "/api/v1/orgs/" + OrgOf(*buyer) + "/suppliers",
+      R"({"supplier_corporate_number":"9010001999997",)"
+      R"("decision":{"stop_causes_unacceptable_delay":true,"reason":"唯一の調達先"}})"));
+  EXPECT_EQ(rel_new["required_level"], 4);
+}
+
+TEST_P(ApiTest, AuditChainRecordsStateChanges) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  const Json events = Body(sa->Call("GET", "/api/v1/orgs/" + OrgOf(*sa) + "/audit"));
+  std::vector<std::string> actions;
+  for (const auto& e : events["events"]) {
+    actions.push_back(e["action"]);
+  }
+  for (const char* want :
+       {"organization.created", "buyer.added", "request.accepted", "assessment.created",
+        "upload.evidence", "assessment.answers_saved", "assessment.submit", "assessment.confirm",
+        "assessment.declared", "assessment.certified"}) {
+    EXPECT_NE(std::find(actions.begin(), actions.end(), want), actions.end()) << want;
+  }
+  auto conn = storage::Open(db_url_);
+  ASSERT_TRUE(conn.ok());
+  org::AuditLog log(**conn, clock_);
+  auto problems = log.Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values("sqlite", "postgres"), BackendName);
+
+}  // namespace
+}  // namespace hoshi::api::testing
