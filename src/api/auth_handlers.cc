@@ -44,13 +44,14 @@ Result<org::Role> RoleField(const Context& ctx) {
   return *role;
 }
 
-/// Creates a user (or finds the existing one by e-mail) and makes them `role` in `org_id`.
+/// Creates a user (or, when `allow_existing`, finds the existing one by e-mail) and makes them
+/// `role` in `org_id`. Self sign-up never attaches an existing account to a new organisation.
 Result<org::User> EnsureMember(Context& ctx, org::IdentityStore& ids, const Json& person,
-                               std::string_view org_id, org::Role role) {
+                               std::string_view org_id, org::Role role, bool allow_existing) {
   Context sub{ctx.request, ctx.route, {}, ctx.lang, ctx.conn, ctx.shared, ctx.principal, person};
   HOSHI_ASSIGN_OR_RETURN(std::string email, BodyString(sub, "email", kMaxEmail));
   org::User user;
-  if (auto existing = ids.FindUserByEmail(email); existing.ok()) {
+  if (auto existing = ids.FindUserByEmail(email); existing.ok() && allow_existing) {
     user = std::move(existing).value();
   } else {
     HOSHI_ASSIGN_OR_RETURN(std::string display_name, BodyString(sub, "display_name", kMaxName));
@@ -150,7 +151,8 @@ Result<Reply> Signup(Context& ctx) {
   }
   HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::Begin(ctx.conn));
   HOSHI_ASSIGN_OR_RETURN(org::Organization o, NewOrganization(ctx, ids, "company"));
-  HOSHI_ASSIGN_OR_RETURN(org::User u, EnsureMember(ctx, ids, *admin, o.id, org::Role::kOrgAdmin));
+  HOSHI_ASSIGN_OR_RETURN(org::User u,
+                         EnsureMember(ctx, ids, *admin, o.id, org::Role::kOrgAdmin, false));
   HOSHI_RETURN_IF_ERROR(tx.Commit());
   Reply r;
   r.status = 201;
@@ -176,7 +178,8 @@ Result<Reply> CreateOrganization(Context& ctx) {
     if (!admin->is_object()) {
       return BadField("admin");
     }
-    HOSHI_ASSIGN_OR_RETURN(org::User u, EnsureMember(ctx, ids, *admin, o.id, org::Role::kOrgAdmin));
+    HOSHI_ASSIGN_OR_RETURN(org::User u,
+                           EnsureMember(ctx, ids, *admin, o.id, org::Role::kOrgAdmin, true));
     body["admin"] = UserJson(u);
   }
   HOSHI_RETURN_IF_ERROR(tx.Commit());
@@ -229,7 +232,7 @@ Result<Reply> AddMember(Context& ctx) {
   org::IdentityStore ids(ctx.conn, ctx.clock(), ctx.shared.password_policy);
   HOSHI_RETURN_IF_ERROR(ids.GetOrganization(id));
   HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::Begin(ctx.conn));
-  HOSHI_ASSIGN_OR_RETURN(org::User u, EnsureMember(ctx, ids, ctx.body, id, role));
+  HOSHI_ASSIGN_OR_RETURN(org::User u, EnsureMember(ctx, ids, ctx.body, id, role, true));
   HOSHI_RETURN_IF_ERROR(tx.Commit());
   Reply r;
   r.status = 201;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hoshi/assess/certification.h"
+#include "hoshi/core/file.h"
 #include "hoshi/org/audit.h"
 #include "hoshi/storage/pool.h"
 
@@ -211,6 +212,9 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& option
       cred::LoadOrCreateIssuerKey(options.data_dir / "keys" / "issuer.key",
                                   "独立行政法人情報処理推進機構 (demo operator)"));
   impl->shared.issuer_did = cred::DidKey(issuer.key.public_key());
+  // The public half, for `hoshitori verify` and for publishing (the seed never leaves issuer.key).
+  HOSHI_RETURN_IF_ERROR(
+      WriteFileAtomic(options.data_dir / "keys" / "issuer.did", impl->shared.issuer_did + "\n"));
   impl->shared.issuer.emplace(std::move(issuer));
   auto platform = std::unique_ptr<Platform>(new Platform(std::move(impl)));
   HOSHI_RETURN_IF_ERROR(platform->ExpireDue());
@@ -248,6 +252,11 @@ Status Platform::Ready() {
 
 Status Platform::ExpireDue() {
   HOSHI_ASSIGN_OR_RETURN(storage::Lease conn, impl_->pool->Acquire());
+  {
+    // Housekeeping of the same sweep: expired sessions, tokens and old login failures.
+    org::IdentityStore ids(*conn, *impl_->shared.clock, impl_->shared.password_policy);
+    HOSHI_RETURN_IF_ERROR(ids.PurgeExpired().status());
+  }
   const Date today = Date::FromTimePoint(impl_->shared.clock->Now());
   HOSHI_ASSIGN_OR_RETURN(
       storage::ResultSet rs,

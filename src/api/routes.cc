@@ -58,7 +58,7 @@ constexpr std::array kRoutes{
           "assessments", "証跡のアップロード", "Upload evidence", kOwner},
     Route{"GET", "/api/v1/assessments/{id}/evidence/{sha256}", kUser, kNone, GetEvidence,
           "assessments", "証跡のダウンロード", "Download evidence",
-          "supplier members, assigned reviewer, buyers it is shared with"},
+          "supplier members, assigned reviewer, buyers it is shared with, operator"},
     Route{"GET", "/api/v1/assessments/{id}/evaluation", kUser, kNone, GetEvaluation, "assessments",
           "判定結果とギャップ", "Evaluation and gaps",
           "supplier members, assigned reviewer, buyers it is shared with, operator"},
@@ -79,7 +79,7 @@ constexpr std::array kRoutes{
           "supplier members, assigned evaluator"},
     // ---- reviews ----
     Route{"GET", "/api/v1/reviews", kUser, kNone, ReviewQueue, "reviews", "担当する評価",
-          "My review queue", "experts and evaluators"},
+          "My review queue", "any user (their own assignments)"},
     Route{"POST", "/api/v1/assessments/{id}/review/start", kUser, kNone, StartReview, "reviews",
           "確認・評価の開始", "Start the review", "assigned reviewer"},
     Route{"POST", "/api/v1/assessments/{id}/comments", kUser, kJson, AddComment, "reviews",

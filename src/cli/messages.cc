@@ -14,6 +14,12 @@ constexpr std::array kMessages{
     MessageEntry{"opt.demo", "デモデータを読み込む（初回のみ）",
                  "Load the demo data (first run only)"},
     MessageEntry{"opt.threads", "ワーカースレッド数", "Worker threads"},
+    MessageEntry{
+        "opt.public_url",
+        "外部から見えるURL（資格情報の失効リストの場所に使う。既定は http://<listen>）",
+        "Public URL (used for the revocation list in credentials; default http://<listen>)"},
+    MessageEntry{"opt.secure_cookies", "Cookie に Secure を付ける（TLS の背後で運用するとき）",
+                 "Mark cookies Secure (when served behind TLS)"},
     MessageEntry{"cmd.admin.create_operator", "最初の運営者アカウントを作成する",
                  "Create the first operator account"},
     MessageEntry{"opt.email", "メールアドレス", "E-mail address"},

@@ -7,6 +7,9 @@
 #include <mutex>
 #include <thread>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "hoshi/api/platform.h"
 #include "hoshi/core/file.h"
 #include "hoshi/cred/issuer_key.h"
@@ -21,6 +24,8 @@ namespace {
 
 struct PlatformOptions {
   std::string listen = "127.0.0.1:8080";
+  std::string public_url;
+  bool secure_cookies = false;
   bool demo = false;
   int threads = 4;
   std::string email;
@@ -64,12 +69,15 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   options.db_url = ctx.db_url;
   options.data_dir = ctx.data_dir;
   options.db_connections = static_cast<std::size_t>(std::max(1, o.threads));
-  options.public_base_url = "http://" + o.listen;
+  options.public_base_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
+  options.secure_cookies = o.secure_cookies;
   auto platform = api::Platform::Create(options);
   if (!platform.ok()) {
     return Report(ctx, platform.error());
   }
   api::Platform& p = **platform;
+  // Diagnostics go to stderr, like the access log; stdout carries only what the command prints.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("hoshitori"));
   if (o.demo) {
     auto logins = p.SeedDemo();
     if (!logins.ok()) {
@@ -116,7 +124,7 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   std::thread sweeper([&] {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
-      p.ExpireDue().IgnoreError();  // retried next hour; failures show in /readyz
+      p.ExpireDue().IgnoreError();  // retried next hour
     }
   });
   (*server)->Wait();
@@ -195,11 +203,14 @@ int VerifyCredential(const Context& ctx, const PlatformOptions& o) {
     }
     key = cred::LoadPublicKey(key_text);
   } else {
-    auto issuer = cred::LoadOrCreateIssuerKey(
-        std::filesystem::path(ctx.data_dir) / "keys" / "issuer.key", "");
-    if (issuer.ok()) {
-      const auto& pk = issuer->key.public_key();
-      key = Bytes(pk.begin(), pk.end());
+    // The public key the server wrote next to its (private) issuer.key.
+    auto did = ReadFile(std::filesystem::path(ctx.data_dir) / "keys" / "issuer.did", 4096);
+    if (did.ok()) {
+      std::string did_text = *did;
+      while (!did_text.empty() && (did_text.back() == '\n' || did_text.back() == '\r')) {
+        did_text.pop_back();
+      }
+      key = cred::LoadPublicKey(did_text);
     }
   }
   if (!key.ok()) {
@@ -241,6 +252,8 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
   auto* serve = app.add_subcommand("serve", Msg(ctx, "cmd.serve"));
   serve->add_option("--listen", o->listen, Msg(ctx, "opt.listen"));
   serve->add_flag("--demo", o->demo, Msg(ctx, "opt.demo"));
+  serve->add_option("--public-url", o->public_url, Msg(ctx, "opt.public_url"));
+  serve->add_flag("--secure-cookies", o->secure_cookies, Msg(ctx, "opt.secure_cookies"));
   serve->add_option("--threads", o->threads, Msg(ctx, "opt.threads"))->check(CLI::Range(1, 64));
   serve->callback([&action, &ctx, o] { action = [&ctx, o] { return Serve(ctx, *o); }; });
 

@@ -24,8 +24,15 @@ TEST(OpenApi, DocumentIsCurrent) {
   ASSERT_TRUE(in) << path << " is missing; run with HOSHI_UPDATE_GOLDEN=1";
   std::stringstream stored;
   stored << in.rdbuf();
-  EXPECT_EQ(stored.str(), generated)
-      << "docs/api/openapi.yaml is stale; regenerate with HOSHI_UPDATE_GOLDEN=1";
+  const std::string have = stored.str();
+  std::size_t line = 1;
+  std::size_t i = 0;
+  while (i < have.size() && i < generated.size() && have[i] == generated[i]) {
+    line += have[i] == '\n' ? 1 : 0;
+    ++i;
+  }
+  EXPECT_TRUE(have == generated) << "docs/api/openapi.yaml is stale from line " << line
+                                 << "; regenerate with HOSHI_UPDATE_GOLDEN=1";
 }
 
 TEST(OpenApi, EveryRouteIsDocumentedOnceUnderApiV1) {

@@ -87,7 +87,8 @@ class Platform {
   [[nodiscard]] std::string IssuerDid() const;
   /// Ok when the database answers (for /readyz).
   [[nodiscard]] Status Ready();
-  /// Marks certifications past their expiry as expired (runs at start and daily).
+  /// Marks certifications past their expiry as expired and purges expired sessions (runs at
+  /// start and then hourly under `serve`).
   [[nodiscard]] Status ExpireDue();
   /// Creates the operator organisation (once) and an operator user in it.
   [[nodiscard]] Result<LoginInfo> CreateOperator(std::string_view email,
