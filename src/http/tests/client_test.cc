@@ -54,14 +54,14 @@ TEST(HttpClientTest, ConnectFailsWithUnavailable) {
 
 TEST(HttpClientTest, ReconnectsAfterServerClosedIdleConnection) {
   ServerOptions options;
-  options.idle_timeout = 200ms;
+  options.idle_timeout = 150ms;
   auto server = StartQuietServer(std::move(options), EchoPort);
   ASSERT_NE(server, nullptr);
   Result<Client> client = Client::Connect("127.0.0.1", server->port());
   ASSERT_TRUE(client.ok());
   Result<ClientResponse> first = client->Send("POST", "/", {}, "one");
   ASSERT_TRUE(first.ok());
-  std::this_thread::sleep_for(600ms);  // the server closes the idle connection meanwhile
+  std::this_thread::sleep_for(1s);  // the server closes the idle connection meanwhile
   Result<ClientResponse> second = client->Send("POST", "/", {}, "two");
   ASSERT_TRUE(second.ok()) << second.error().ToString(Lang::kEn);
   EXPECT_EQ(second->status, 200);
