@@ -238,7 +238,8 @@ int VerifyCredential(const Context& ctx, const PlatformOptions& o) {
   ctx.out << "\n";
   if (v.subject) {
     ctx.out << Fmt(ctx, "out.credential_subject", v.subject->name, v.subject->corporate_number,
-                   v.subject->level, v.subject->issued_on.ToIso(), v.subject->expires_on.ToIso())
+                   v.subject->level, v.subject->issued_on.Format(ctx.lang),
+                   v.subject->expires_on.Format(ctx.lang))
             << "\n";
   }
   return v.verdict == cred::Verdict::kValid ? kExitOk : kExitNotMet;
