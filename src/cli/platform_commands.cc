@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hoshi/api/platform.h"
+#include "hoshi/api/static_site.h"
 #include "hoshi/core/file.h"
 #include "hoshi/cred/issuer_key.h"
 #include "hoshi/cred/vc.h"
@@ -26,6 +27,7 @@ struct PlatformOptions {
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   bool secure_cookies = false;
+  std::string web_dir = "web/dist";
   bool demo = false;
   int threads = 4;
   std::string email;
@@ -96,7 +98,14 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   so.upload_dir = p.upload_dir().string();
   so.body_policy = [&p](const http::Request& head) { return p.PolicyFor(head); };
   so.handle_signals = true;
-  auto server = http::Server::Start(so, [&p](http::Request& req) -> http::Response {
+  const api::StaticSite site(o.web_dir);
+  if (site.available()) {
+    ctx.out << Fmt(ctx, "out.web_ui", o.web_dir) << "\n";
+  }
+  auto server = http::Server::Start(so, [&p, &site](http::Request& req) -> http::Response {
+    if (auto page = site.Serve(req)) {
+      return std::move(*page);
+    }
     if (req.path == "/healthz") {
       return http::Response{200, "application/json; charset=utf-8", {}, R"({"status":"ok"})"};
     }
@@ -255,6 +264,7 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
   serve->add_flag("--demo", o->demo, Msg(ctx, "opt.demo"));
   serve->add_option("--public-url", o->public_url, Msg(ctx, "opt.public_url"));
   serve->add_flag("--secure-cookies", o->secure_cookies, Msg(ctx, "opt.secure_cookies"));
+  serve->add_option("--web-dir", o->web_dir, Msg(ctx, "opt.web_dir"));
   serve->add_option("--threads", o->threads, Msg(ctx, "opt.threads"))->check(CLI::Range(1, 64));
   serve->callback([&action, &ctx, o] { action = [&ctx, o] { return Serve(ctx, *o); }; });
 
