@@ -151,7 +151,7 @@ Result<Reply> Certify(Context& ctx) {
   HOSHI_ASSIGN_OR_RETURN(Json vc,
                          cred::IssueStarCredential(
                              subject, *ctx.shared.issuer, c.id, FormatTimestamp(ctx.clock().Now()),
-                             ctx.shared.options.public_base_url + "/api/v1/public/revocations"));
+                             ctx.shared.platform->PublicBaseUrl() + "/api/v1/public/revocations"));
   HOSHI_ASSIGN_OR_RETURN(c.credential, cred::SerializeCredential(vc));
 
   assess::CertificationStore certs(ctx.conn, ctx.clock());

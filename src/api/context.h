@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,10 +55,12 @@ struct Shared {
   std::optional<cred::IssuerKey> issuer;
   std::string issuer_did;
   org::PasswordPolicy password_policy;
+  const Platform* platform = nullptr;  ///< for values that may change after start (public URL)
 };
 
 struct Platform::Impl {
   Shared shared;
+  mutable std::mutex url_mu;
   std::unique_ptr<storage::ConnectionPool> pool;
   std::optional<SystemClock> system_clock;
 };

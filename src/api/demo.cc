@@ -119,16 +119,26 @@ http::Response LocalSession::Upload(std::string_view target, std::string_view by
 }
 
 Result<LoginInfo> Platform::CreateOperator(std::string_view email, std::string_view display_name,
-                                           std::string_view password) {
+                                           std::string_view password, std::string_view org_number,
+                                           std::string_view org_name) {
+  if (org_number.empty()) {
+    org_number = kOperatorNumber;
+  }
+  if (org_name.empty()) {
+    org_name = kOperatorName;
+  }
   HOSHI_ASSIGN_OR_RETURN(storage::Lease conn, impl_->pool->Acquire());
   org::IdentityStore ids(*conn, *impl_->shared.clock, impl_->shared.password_policy);
   HOSHI_ASSIGN_OR_RETURN(auto tx, storage::Transaction::Begin(*conn));
   org::Organization op;
-  if (auto existing = ids.FindOrganizationByCorporateNumber(kOperatorNumber); existing.ok()) {
+  if (auto existing = ids.FindOrganizationByCorporateNumber(org_number); existing.ok()) {
     op = std::move(existing).value();
+    if (op.kind != "operator") {
+      return MakeError(ErrorCode::kFailedPrecondition, ApiMessages(), "api.not_operator_org",
+                       org_number);
+    }
   } else {
-    HOSHI_ASSIGN_OR_RETURN(op, ids.CreateOrganization(kOperatorNumber, kOperatorName,
-                                                      "IPA (demo operator)", "operator"));
+    HOSHI_ASSIGN_OR_RETURN(op, ids.CreateOrganization(org_number, org_name, "", "operator"));
   }
   HOSHI_ASSIGN_OR_RETURN(org::User user, ids.CreateUser(email, display_name, password, "ja"));
   HOSHI_RETURN_IF_ERROR(ids.AddMembership(user.id, op.id, org::Role::kOperator));

@@ -66,6 +66,8 @@ constexpr std::array kMessages{
                  "していることを、経営者として自己適合宣誓します。",
                  "As management, we declare that our company meets the ★3 requirements of the "
                  "supply-chain security evaluation scheme."},
+    MessageEntry{"api.not_operator_org", "法人番号 {0} の組織は運営者の組織ではありません。",
+                 "The organisation with corporate number {0} is not an operator organisation."},
     MessageEntry{"api.no_certification", "法人番号 {0} の★の登録はありません。",
                  "There is no ★ registration for corporate number {0}."},
     MessageEntry{

@@ -217,8 +217,19 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& option
       WriteFileAtomic(options.data_dir / "keys" / "issuer.did", impl->shared.issuer_did + "\n"));
   impl->shared.issuer.emplace(std::move(issuer));
   auto platform = std::unique_ptr<Platform>(new Platform(std::move(impl)));
+  platform->impl_->shared.platform = platform.get();
   HOSHI_RETURN_IF_ERROR(platform->ExpireDue());
   return platform;
+}
+
+void Platform::SetPublicBaseUrl(std::string url) {
+  const std::lock_guard lock(impl_->url_mu);
+  impl_->shared.options.public_base_url = std::move(url);
+}
+
+std::string Platform::PublicBaseUrl() const {
+  const std::lock_guard lock(impl_->url_mu);
+  return impl_->shared.options.public_base_url;
 }
 
 std::filesystem::path Platform::upload_dir() const {

@@ -20,6 +20,12 @@ constexpr std::array kMessages{
         "Public URL (used for the revocation list in credentials; default http://<listen>)"},
     MessageEntry{"opt.web_dir", "Web UI の配信フォルダー（既定 web/dist。無ければ API のみ）",
                  "Folder of the built web UI (default web/dist; API only when absent)"},
+    MessageEntry{"opt.issuer_name", "資格情報に記載する発行者名（既定: デモ運営者）",
+                 "Issuer name written into credentials (default: the demo operator)"},
+    MessageEntry{"opt.org_number", "運営者組織の法人番号（既定: デモ運営者 4010001999993）",
+                 "Corporate number of the operator organisation (default: the demo operator "
+                 "4010001999993)"},
+    MessageEntry{"opt.org_name", "運営者組織の名称", "Name of the operator organisation"},
     MessageEntry{"out.web_ui", "Web UI を配信します: {0}", "Serving the web UI from {0}"},
     MessageEntry{"opt.secure_cookies", "Cookie に Secure を付ける（TLS の背後で運用するとき）",
                  "Mark cookies Secure (when served behind TLS)"},

@@ -28,6 +28,9 @@ struct PlatformOptions {
   std::string public_url;
   bool secure_cookies = false;
   std::string web_dir = "web/dist";
+  std::string issuer_name;
+  std::string org_number;
+  std::string org_name;
   bool demo = false;
   int threads = 4;
   std::string email;
@@ -73,6 +76,9 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   options.db_connections = static_cast<std::size_t>(std::max(1, o.threads));
   options.public_base_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   options.secure_cookies = o.secure_cookies;
+  if (!o.issuer_name.empty()) {
+    options.issuer_name = o.issuer_name;
+  }
   auto platform = api::Platform::Create(options);
   if (!platform.ok()) {
     return Report(ctx, platform.error());
@@ -121,6 +127,9 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   if (!server.ok()) {
     return Report(ctx, server.error());
   }
+  if (o.public_url.empty()) {
+    p.SetPublicBaseUrl("http://" + listen->first + ":" + std::to_string((*server)->port()));
+  }
   ctx.out << Fmt(ctx, "out.listening",
                  "http://" + listen->first + ":" + std::to_string((*server)->port()))
           << "\n"
@@ -162,7 +171,8 @@ int CreateOperator(const Context& ctx, const PlatformOptions& o) {
   if (!platform.ok()) {
     return Report(ctx, platform.error());
   }
-  auto login = (*platform)->CreateOperator(o.email, o.name.empty() ? o.email : o.name, password);
+  auto login = (*platform)->CreateOperator(o.email, o.name.empty() ? o.email : o.name, password,
+                                           o.org_number, o.org_name);
   if (!login.ok()) {
     return Report(ctx, login.error());
   }
@@ -265,6 +275,7 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
   serve->add_option("--public-url", o->public_url, Msg(ctx, "opt.public_url"));
   serve->add_flag("--secure-cookies", o->secure_cookies, Msg(ctx, "opt.secure_cookies"));
   serve->add_option("--web-dir", o->web_dir, Msg(ctx, "opt.web_dir"));
+  serve->add_option("--issuer-name", o->issuer_name, Msg(ctx, "opt.issuer_name"));
   serve->add_option("--threads", o->threads, Msg(ctx, "opt.threads"))->check(CLI::Range(1, 64));
   serve->callback([&action, &ctx, o] { action = [&ctx, o] { return Serve(ctx, *o); }; });
 
@@ -272,6 +283,8 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
   create->add_option("--email", o->email, Msg(ctx, "opt.email"))->required();
   create->add_option("--name", o->name, Msg(ctx, "opt.name"));
   create->add_flag("--password-stdin", o->password_stdin, Msg(ctx, "opt.password_stdin"));
+  create->add_option("--org-number", o->org_number, Msg(ctx, "opt.org_number"));
+  create->add_option("--org-name", o->org_name, Msg(ctx, "opt.org_name"));
   create->callback([&action, &ctx, o] { action = [&ctx, o] { return CreateOperator(ctx, *o); }; });
 
   auto* audit = admin->add_subcommand("verify-audit", Msg(ctx, "cmd.admin.verify_audit"));

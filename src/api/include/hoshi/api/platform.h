@@ -24,6 +24,8 @@ struct PlatformOptions {
   std::uint64_t max_upload_bytes = 20U << 20;
   bool secure_cookies = false;  ///< add `Secure` to cookies (behind TLS)
   std::string public_base_url = "http://127.0.0.1:8080";
+  /// The issuer name written into every credential (the scheme operator).
+  std::string issuer_name = "情報処理推進機構（デモ運営者）";
   const Clock* clock = nullptr;  ///< nullptr: the system clock
   /// Tests only: the cheapest Argon2id parameters, so sanitizer builds stay quick.
   bool test_password_policy = false;
@@ -90,10 +92,17 @@ class Platform {
   /// Marks certifications past their expiry as expired and purges expired sessions (runs at
   /// start and then hourly under `serve`).
   [[nodiscard]] Status ExpireDue();
-  /// Creates the operator organisation (once) and an operator user in it.
+  /// Creates the operator organisation (once; empty `org_number`/`org_name`: the demo operator,
+  /// 法人番号 4010001999993) and an operator user in it.
   [[nodiscard]] Result<LoginInfo> CreateOperator(std::string_view email,
                                                  std::string_view display_name,
-                                                 std::string_view password);
+                                                 std::string_view password,
+                                                 std::string_view org_number = {},
+                                                 std::string_view org_name = {});
+  /// The URL the platform is reached at (named in credentials as the revocation list's home);
+  /// `serve` sets it once the listening port is known.
+  void SetPublicBaseUrl(std::string url);
+  [[nodiscard]] std::string PublicBaseUrl() const;
   /// Loads the demo data set (a buyer, two tier-1 suppliers, a tier-2 supplier, an expert, an
   /// evaluator, an operator; assessments in several states) through the API itself. Does nothing
   /// and returns the logins when the demo operator already exists.
