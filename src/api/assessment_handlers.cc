@@ -227,6 +227,19 @@ Result<assess::Upload> StoreUpload(Context& ctx, const AssessmentRecord& rec, st
   return u;
 }
 
+/// A state change with no body: load (404 when unreadable), check who may do it (403), apply the
+/// event with its guards, record it and its audit event.
+template <typename Allowed>
+Result<Reply> SimpleTransition(Context& ctx, Event event, Allowed allowed) {
+  HOSHI_ASSIGN_OR_RETURN(auto loaded, LoadAssessment(ctx, ctx.Param("id"), true));
+  auto& [rec, access] = loaded;
+  if (!allowed(rec, access)) {
+    return Denied();
+  }
+  HOSHI_ASSIGN_OR_RETURN(State to, Move(ctx, rec, event));
+  return StateReply(rec, to);
+}
+
 }  // namespace
 
 Json AssessmentSummaryJson(const AssessmentRecord& rec) {
@@ -468,23 +481,15 @@ Result<Reply> GetEvaluation(Context& ctx) {
 }
 
 Result<Reply> Submit(Context& ctx) {
-  HOSHI_ASSIGN_OR_RETURN(auto loaded, LoadAssessment(ctx, ctx.Param("id"), true));
-  auto& [rec, access] = loaded;
-  if (!access.owner_member) {
-    return Denied();
-  }
-  HOSHI_ASSIGN_OR_RETURN(State to, Move(ctx, rec, Event::kSubmit));
-  return StateReply(rec, to);
+  return SimpleTransition(
+      ctx, Event::kSubmit,
+      [](const AssessmentRecord&, const AssessmentAccess& a) { return a.owner_member; });
 }
 
 Result<Reply> Reopen(Context& ctx) {
-  HOSHI_ASSIGN_OR_RETURN(auto loaded, LoadAssessment(ctx, ctx.Param("id"), true));
-  auto& [rec, access] = loaded;
-  if (!access.owner_member) {
-    return Denied();
-  }
-  HOSHI_ASSIGN_OR_RETURN(State to, Move(ctx, rec, Event::kReopen));
-  return StateReply(rec, to);
+  return SimpleTransition(
+      ctx, Event::kReopen,
+      [](const AssessmentRecord&, const AssessmentAccess& a) { return a.owner_member; });
 }
 
 Result<Reply> AssignReviewer(Context& ctx) {
@@ -608,13 +613,7 @@ Result<Reply> ReviewQueue(Context& ctx) {
 }
 
 Result<Reply> StartReview(Context& ctx) {
-  HOSHI_ASSIGN_OR_RETURN(auto loaded, LoadAssessment(ctx, ctx.Param("id"), true));
-  auto& [rec, access] = loaded;
-  if (!IsAssignedReviewer(rec, access)) {
-    return Denied();
-  }
-  HOSHI_ASSIGN_OR_RETURN(State to, Move(ctx, rec, Event::kStartReview));
-  return StateReply(rec, to);
+  return SimpleTransition(ctx, Event::kStartReview, IsAssignedReviewer);
 }
 
 Result<Reply> AddComment(Context& ctx) {
