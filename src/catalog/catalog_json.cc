@@ -250,20 +250,35 @@ Result<Scoring> ParseScoring(const Json& j, const std::string& path) {
   return s;
 }
 
-Result<CatalogVersion> ParseDocument(const Json& j) {
+}  // namespace
+
+namespace detail {
+
+Status CheckDocumentHeader(const nlohmann::json& j, std::string_view format,
+                           std::string_view bad_format_key, std::int64_t version) {
   if (!j.is_object()) {
     return MakeError(ErrorCode::kDataError, CoreMessages(), "core.json_type", "(document)",
                      "object");
   }
-  HOSHI_ASSIGN_OR_RETURN(std::string format, GetString(j, "format"));
-  if (format != kFormat) {
-    return CatalogError(ErrorCode::kDataError, "catalog.bad_format", format);
+  HOSHI_ASSIGN_OR_RETURN(std::string found, GetString(j, "format"));
+  if (found != format) {
+    return CatalogError(ErrorCode::kDataError, bad_format_key, found);
   }
-  HOSHI_ASSIGN_OR_RETURN(std::int64_t format_version, GetInt(j, "format_version"));
-  if (format_version != kFormatVersion) {
-    return CatalogError(ErrorCode::kDataError, "catalog.bad_format_version", format_version,
-                        kFormatVersion);
+  HOSHI_ASSIGN_OR_RETURN(std::int64_t found_version, GetInt(j, "format_version"));
+  if (found_version != version) {
+    return CatalogError(ErrorCode::kDataError, "catalog.bad_format_version", found_version,
+                        version);
   }
+  return Status::Ok();
+}
+
+}  // namespace detail
+
+namespace {
+
+Result<CatalogVersion> ParseDocument(const Json& j) {
+  HOSHI_RETURN_IF_ERROR(
+      detail::CheckDocumentHeader(j, kFormat, "catalog.bad_format", kFormatVersion));
   HOSHI_RETURN_IF_ERROR(
       CheckKeys(j,
                 {"format", "format_version", "catalog_id", "version", "official_title_ja", "title",

@@ -2,10 +2,12 @@
 // Internal helpers for building the catalog module's bilingual errors.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "hoshi/catalog/catalog.h"
 #include "hoshi/core/result.h"
@@ -31,5 +33,10 @@ template <typename... Args>
 [[nodiscard]] inline LocalizedText Concat(const LocalizedText& prefix, const LocalizedText& rest) {
   return LocalizedText{prefix.ja + rest.ja, prefix.en + rest.en};
 }
+
+/// Checks a JSON document's header: an object whose "format" is `format` (else `bad_format_key`)
+/// and whose "format_version" is `version`.
+[[nodiscard]] Status CheckDocumentHeader(const nlohmann::json& j, std::string_view format,
+                                         std::string_view bad_format_key, std::int64_t version);
 
 }  // namespace hoshi::catalog::detail

@@ -44,19 +44,8 @@ Result<LocalizedText> GetText(const Json& object, std::string_view key, std::str
 }
 
 Result<CatalogMapping> ParseMappingDocument(const Json& j) {
-  if (!j.is_object()) {
-    return MakeError(ErrorCode::kDataError, CoreMessages(), "core.json_type", "(document)",
-                     "object");
-  }
-  HOSHI_ASSIGN_OR_RETURN(std::string format, GetString(j, "format"));
-  if (format != kMappingFormat) {
-    return CatalogError(ErrorCode::kDataError, "catalog.bad_mapping_format", format);
-  }
-  HOSHI_ASSIGN_OR_RETURN(std::int64_t format_version, GetInt(j, "format_version"));
-  if (format_version != kMappingFormatVersion) {
-    return CatalogError(ErrorCode::kDataError, "catalog.bad_format_version", format_version,
-                        kMappingFormatVersion);
-  }
+  HOSHI_RETURN_IF_ERROR(detail::CheckDocumentHeader(j, kMappingFormat, "catalog.bad_mapping_format",
+                                                    kMappingFormatVersion));
   for (const auto& item : j.items()) {
     const std::string& key = item.key();
     if (key != "format" && key != "format_version" && key != "id" && key != "from_catalog" &&
