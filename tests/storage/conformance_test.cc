@@ -35,13 +35,13 @@ namespace fs = std::filesystem;
     ASSERT_TRUE(hoshi_status_.ok()) << #expr << ": " << hoshi_status_.error().detail(); \
   } while (false)
 
-#define HOSHI_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)          \
+#define HOSHI_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)           \
   auto tmp = (expr);                                              \
   ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.error().detail(); \
   lhs = std::move(tmp).value()
 
 #define HOSHI_ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  HOSHI_ASSERT_OK_AND_ASSIGN_IMPL_(HOSHI_CONCAT_(hoshi_assert_, __LINE__), lhs, expr)
+  HOSHI_ASSERT_OK_AND_ASSIGN_IMPL(HOSHI_CONCAT(hoshi_assert_, __LINE__), lhs, expr)
 
 enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
 

@@ -23,14 +23,14 @@ namespace hoshi::org::test_support {
         << hoshi_status_.error().detail();                                              \
   } while (false)
 
-#define HOSHI_ORG_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)                                  \
+#define HOSHI_ORG_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)                                   \
   auto tmp = (expr);                                                                          \
   ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.error().ToString(::hoshi::Lang::kEn) << " / " \
                         << tmp.error().detail();                                              \
   lhs = std::move(tmp).value()
 
 #define HOSHI_ORG_ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  HOSHI_ORG_ASSERT_OK_AND_ASSIGN_IMPL_(HOSHI_CONCAT_(hoshi_org_assert_, __LINE__), lhs, expr)
+  HOSHI_ORG_ASSERT_OK_AND_ASSIGN_IMPL(HOSHI_CONCAT(hoshi_org_assert_, __LINE__), lhs, expr)
 
 class OrgDbTest : public ::testing::TestWithParam<std::string> {
  protected:

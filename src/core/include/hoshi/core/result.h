@@ -108,11 +108,14 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  // Implicit on purpose (like std::expected); the constraints exclude copies and moves.
+  // NOLINTBEGIN(bugprone-forwarding-reference-overload,google-explicit-constructor)
   template <typename U>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
            !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
       Result(U&& value)
-      : data_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+      : data_(std::in_place_index<0>, T(std::forward<U>(value))) {}
+  // NOLINTEND(bugprone-forwarding-reference-overload,google-explicit-constructor)
 
   [[nodiscard]] bool has_value() const { return data_.index() == 0; }
   [[nodiscard]] bool ok() const { return has_value(); }
@@ -140,8 +143,8 @@ class [[nodiscard]] Result {
 
 }  // namespace hoshi
 
-#define HOSHI_CONCAT_INNER_(a, b) a##b
-#define HOSHI_CONCAT_(a, b) HOSHI_CONCAT_INNER_(a, b)
+#define HOSHI_CONCAT_INNER(a, b) a##b
+#define HOSHI_CONCAT(a, b) HOSHI_CONCAT_INNER(a, b)
 
 /// Returns the error of a Status or Result expression from the enclosing function.
 #define HOSHI_RETURN_IF_ERROR(expr)            \
@@ -152,16 +155,16 @@ class [[nodiscard]] Result {
     }                                          \
   } while (false)
 
-#define HOSHI_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                                 \
-  if (!tmp) {                                        \
-    return std::move(tmp).error();                   \
-  }                                                  \
+#define HOSHI_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                \
+  if (!tmp) {                                       \
+    return std::move(tmp).error();                  \
+  }                                                 \
   lhs = std::move(tmp).value()
 
 /// `HOSHI_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result or returns its error.
 #define HOSHI_ASSIGN_OR_RETURN(lhs, expr) \
-  HOSHI_ASSIGN_OR_RETURN_IMPL_(HOSHI_CONCAT_(hoshi_result_, __LINE__), lhs, expr)
+  HOSHI_ASSIGN_OR_RETURN_IMPL(HOSHI_CONCAT(hoshi_result_, __LINE__), lhs, expr)
 
 /// Always-on invariant check: logs and aborts. Only for states that would corrupt data.
 #define HOSHI_CHECK(cond) \
