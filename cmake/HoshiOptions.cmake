@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 option(HOSHI_BUILD_TESTS "Build the test suites" ON)
 option(HOSHI_WITH_POSTGRES "Build the PostgreSQL storage backend (fails if libpq is missing)" ON)
+option(HOSHI_WEB_TESTS "Run the web UI's browser tests (needs npm and /usr/bin/chromium)" OFF)
 option(HOSHI_BUILD_BENCHMARKS "Build Google Benchmark targets in bench/" OFF)
 option(HOSHI_WERROR "Treat warnings as errors" OFF)
 option(HOSHI_SANITIZE "Build with ASan + UBSan" OFF)

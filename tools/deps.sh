@@ -10,7 +10,7 @@ HOSHI_BUILD_PACKAGES=(
   libgtest-dev libgmock-dev libxlsxwriter-dev
   libboost1.74-dev libboost-system1.74-dev libspdlog-dev
 )
-HOSHI_TEST_PACKAGES=(postgresql clang-format)
+HOSHI_TEST_PACKAGES=(postgresql clang-format chromium fonts-noto-cjk)
 
 hoshi_ensure_deps() {
   local wanted=("${HOSHI_BUILD_PACKAGES[@]}")
@@ -33,4 +33,20 @@ hoshi_ensure_deps() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq >/dev/null
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Builds the web UI (web/ -> web/dist) with the machine's Node.js and packages from the npm
+# registry. `npm ci` runs only when package-lock.json changed since the last install.
+hoshi_build_web() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "hoshitori: npm not found; serving the API without the web UI" >&2
+    return 0
+  fi
+  (
+    cd web
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+    npm run build --silent
+  )
 }
