@@ -280,7 +280,7 @@ Result<Reply> ListRequests(Context& ctx) {
   }
   chain::ChainStore chains(ctx.conn, ctx.clock());
   org::IdentityStore ids(ctx.conn, ctx.clock(), ctx.shared.password_policy);
-  auto named = [&](std::vector<chain::LevelRequest> list, bool outgoing) -> Result<Json> {
+  auto named = [&](const std::vector<chain::LevelRequest>& list, bool outgoing) -> Result<Json> {
     Json out = Json::array();
     for (const auto& q : list) {
       Json j = RequestJson(q);
@@ -295,8 +295,8 @@ Result<Reply> ListRequests(Context& ctx) {
   HOSHI_ASSIGN_OR_RETURN(auto sent, chains.RequestsFromBuyer(org_id));
   HOSHI_ASSIGN_OR_RETURN(auto received, chains.RequestsToSupplier(org_id));
   Reply r;
-  HOSHI_ASSIGN_OR_RETURN(r.body["outgoing"], named(std::move(sent), true));
-  HOSHI_ASSIGN_OR_RETURN(r.body["incoming"], named(std::move(received), false));
+  HOSHI_ASSIGN_OR_RETURN(r.body["outgoing"], named(sent, true));
+  HOSHI_ASSIGN_OR_RETURN(r.body["incoming"], named(received, false));
   return r;
 }
 

@@ -58,7 +58,7 @@ std::optional<std::string> Slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-StaticSite::StaticSite(std::filesystem::path root) {
+StaticSite::StaticSite(const std::filesystem::path& root) {
   std::error_code ec;
   root_ = std::filesystem::weakly_canonical(root, ec);
   available_ = !ec && std::filesystem::is_regular_file(root_ / "index.html", ec);

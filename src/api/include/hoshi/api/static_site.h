@@ -15,7 +15,7 @@ namespace hoshi::api {
 /// segments; symlinks out of the root are refused here too).
 class StaticSite {
  public:
-  explicit StaticSite(std::filesystem::path root);
+  explicit StaticSite(const std::filesystem::path& root);
   /// nullopt when the request is not for the site (API, health, non-GET).
   [[nodiscard]] std::optional<http::Response> Serve(const http::Request& request) const;
   [[nodiscard]] bool available() const { return available_; }

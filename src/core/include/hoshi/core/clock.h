@@ -70,7 +70,8 @@ struct Date {
   /// ja: "2026年11月22日", en: "22 Nov 2026".
   [[nodiscard]] std::string Format(Lang lang) const;
 
-  auto operator<=>(const Date&) const = default;
+  auto operator<=>(const Date&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 bug
 };
 
 /// Parses an RFC 3339 timestamp ("2026-11-22T09:00:00Z", "...+09:00", fractional seconds ok).

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hoshi/sbom/osv_range.h"
+
+#include <algorithm>
+
+#include "hoshi/sbom/version.h"
+
+namespace hoshi::sbom {
+namespace {
+
+const VersionScheme& SchemeOf(const AffectedRange& range, std::string_view ecosystem) {
+  if (range.type == AffectedRange::Type::kSemver) {
+    return *SchemeFor("SEMVER");
+  }
+  const VersionScheme* s = SchemeFor(ecosystem);
+  return s != nullptr ? *s : GenericScheme();
+}
+
+bool IsZero(const RangeEvent& e) {
+  return e.kind == RangeEvent::Kind::kIntroduced && e.version == "0";
+}
+
+}  // namespace
+
+std::optional<AffectedMatch> MatchRange(const AffectedRange& range, std::string_view ecosystem,
+                                        std::string_view version) {
+  if (range.type == AffectedRange::Type::kGit) {
+    return std::nullopt;
+  }
+  const VersionScheme& scheme = SchemeOf(range, ecosystem);
+  // Limits bound the whole range: nothing at or above a limit is affected.
+  for (const RangeEvent& e : range.events) {
+    if (e.kind == RangeEvent::Kind::kLimit && e.version != "*" &&
+        scheme.Compare(version, e.version) >= 0) {
+      return std::nullopt;
+    }
+  }
+  std::vector<const RangeEvent*> sorted;
+  for (const RangeEvent& e : range.events) {
+    if (e.kind != RangeEvent::Kind::kLimit) {
+      sorted.push_back(&e);
+    }
+  }
+  // Stable: events of equal version keep the advisory's order. introduced "0" is the minimum.
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const RangeEvent* a, const RangeEvent* b) {
+    if (IsZero(*a) || IsZero(*b)) {
+      return IsZero(*a) && !IsZero(*b);
+    }
+    return scheme.Compare(a->version, b->version) < 0;
+  });
+  const RangeEvent* opened = nullptr;
+  std::size_t opened_at = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const RangeEvent& e = *sorted[i];
+    switch (e.kind) {
+      case RangeEvent::Kind::kIntroduced:
+        if (IsZero(e) || scheme.Compare(version, e.version) >= 0) {
+          opened = &e;
+          opened_at = i;
+        }
+        break;
+      case RangeEvent::Kind::kFixed:
+        if (scheme.Compare(version, e.version) >= 0) {
+          opened = nullptr;
+        }
+        break;
+      case RangeEvent::Kind::kLastAffected:
+        if (scheme.Compare(version, e.version) > 0) {
+          opened = nullptr;
+        }
+        break;
+      case RangeEvent::Kind::kLimit:
+        break;
+    }
+  }
+  if (opened == nullptr) {
+    return std::nullopt;
+  }
+  AffectedMatch m;
+  m.via = AffectedMatch::Via::kRange;
+  m.introduced = opened->version;
+  for (std::size_t i = opened_at + 1; i < sorted.size(); ++i) {
+    if (sorted[i]->kind != RangeEvent::Kind::kIntroduced) {
+      m.until = *sorted[i];
+      break;
+    }
+  }
+  return m;
+}
+
+std::optional<AffectedMatch> MatchAffected(const AffectedPackage& affected,
+                                           std::string_view version) {
+  for (std::size_t i = 0; i < affected.ranges.size(); ++i) {
+    if (auto m = MatchRange(affected.ranges[i], affected.ecosystem, version)) {
+      m->range_index = i;
+      return m;
+    }
+  }
+  for (const std::string& v : affected.versions) {
+    if (v == version) {
+      AffectedMatch m;
+      m.via = AffectedMatch::Via::kListedVersion;
+      m.listed_version = v;
+      return m;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace hoshi::sbom
