@@ -228,7 +228,7 @@ class Parser {
   }
 
   void ParseAnswer(const YAML::Node& key_node, const YAML::Node& value) {
-    const std::string id = key_node.Scalar();
+    const std::string& id = key_node.Scalar();
     const int line = LineOf(key_node);
     const catalog::Criterion* criterion = catalog_.FindCriterion(id);
     if (criterion == nullptr) {

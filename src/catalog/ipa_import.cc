@@ -721,7 +721,7 @@ class Importer {
       }
     }
     for (std::size_t i = 0; i < base_criteria.size(); ++i) {
-      if (criteria_rows_.count(base_criteria[i]->id) != 0) {
+      if (criteria_rows_.contains(base_criteria[i]->id)) {
         continue;
       }
       // Where it would have been: between the rows of its neighbours that are in the sheet.

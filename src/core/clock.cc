@@ -9,7 +9,7 @@
 namespace hoshi {
 namespace {
 
-constexpr std::int64_t kJstOffsetSeconds = 9 * 3600;
+constexpr std::int64_t kJstOffsetSeconds = std::int64_t{9} * 3600;
 
 bool IsLeap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -177,11 +177,12 @@ Result<TimePoint> ParseTimestamp(std::string_view text) {
         om > 59) {
       return BadDate(text);
     }
-    offset = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
+    offset = (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (text[pos] == '+' ? 1 : -1);
   } else {
     return BadDate(text);
   }
-  const std::int64_t secs = date.DaysSinceEpoch() * 86400 + hh * 3600 + mm * 60 + ss - offset;
+  const std::int64_t secs =
+      date.DaysSinceEpoch() * 86400 + std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + ss - offset;
   return TimePoint(std::chrono::microseconds(secs * 1000000 + micros));
 }
 

@@ -209,7 +209,7 @@ int CompareSemVer(std::string_view a, std::string_view b) {
 
 class SemVerScheme final : public VersionScheme {
  public:
-  explicit SemVerScheme(std::string_view name, bool go) : name_(name), go_(go) {}
+  constexpr SemVerScheme(std::string_view name, bool go) noexcept : name_(name), go_(go) {}
   std::string_view name() const override { return name_; }
   Status Validate(std::string_view v) const override {
     // Go versions carry the 'v' (pseudo-versions and "+incompatible" are SemVer already).
@@ -439,10 +439,10 @@ std::vector<std::string> LegacyKey(std::string_view text) {
     if (IsDigit(part[0])) {
       raw.push_back(std::string(part.size() < 8 ? 8 - part.size() : 0, '0') + part);
     } else {
-      raw.push_back("*" + part);
+      raw.emplace_back("*" + part);
     }
   }
-  raw.push_back("*final");
+  raw.emplace_back("*final");
   std::vector<std::string> parts;
   for (const std::string& part : raw) {
     if (part.starts_with("*")) {
@@ -561,7 +561,6 @@ struct MavenItem {
   bool IsNull() const {
     switch (kind) {
       case Kind::kInt:
-        return value.empty();
       case Kind::kString:
         return value.empty();
       case Kind::kList:

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 constexpr mode_t kDirMode = 0700;
 constexpr mode_t kBlobMode = 0400;  // blobs are immutable
-constexpr std::size_t kChunkSize = 64 * 1024;
+constexpr std::size_t kChunkSize = std::size_t{64} * 1024;
 
 std::string ErrnoText(int err) {
   return std::error_code(err, std::generic_category()).message();
