@@ -42,6 +42,14 @@ hoshi_build_web() {
     echo "hoshitori: npm not found; serving the API without the web UI" >&2
     return 0
   fi
+  # Vite 8 needs npm 11 / Node.js 20.19+. An older machine is an environment gap, not a defect of
+  # the UI: say so loudly and go on without it (a build error on a capable machine still fails).
+  local npm_major
+  npm_major=$(npm --version 2>/dev/null | cut -d. -f1)
+  if [ "${npm_major:-0}" -lt 11 ]; then
+    echo "hoshitori: npm $(npm --version) is too old for the web UI build (needs 11+); skipping web/" >&2
+    return 0
+  fi
   (
     cd web
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
