@@ -43,24 +43,6 @@ Json CertificationJson(const Certification& c, const std::vector<assess::AnnualC
   return j;
 }
 
-/// The digest that binds a credential to the assessment it certifies.
-std::string AssessmentDigest(const assess::AssessmentRecord& rec) {
-  Json answers = Json::object();
-  for (const auto& [id, a] : rec.answers.answers) {
-    answers[id] = Json{{"status", assess::StatusName(a.status)},
-                       {"reason", a.reason},
-                       {"note", a.note},
-                       {"evidence", a.evidence},
-                       {"last_checked", a.last_checked ? a.last_checked->ToIso() : ""}};
-  }
-  const Json doc{{"id", rec.id},
-                 {"organization_id", rec.organization_id},
-                 {"catalog", rec.catalog_key},
-                 {"level", rec.level},
-                 {"answers", std::move(answers)}};
-  return "sha256:" + ToHex(Sha256(DumpJson(doc, -1)));
-}
-
 Result<Certification> LoadCertificationFor(Context& ctx, bool allow_evaluator) {
   assess::CertificationStore certs(ctx.conn, ctx.clock());
   auto c = certs.Get(ctx.Param("id"));
@@ -138,7 +120,7 @@ Result<Reply> Certify(Context& ctx) {
   c.scope = scope;
   c.issued_on = ctx.Today();
   c.expires_on = assess::CertificationExpiry(rec.level, c.issued_on);
-  c.assessment_digest = AssessmentDigest(rec);
+  c.assessment_digest = assess::AssessmentDigest(rec);
   cred::StarSubject subject;
   subject.corporate_number = holder.corporate_number;
   subject.name = holder.name;

@@ -2,22 +2,10 @@
 #include "context.h"
 
 #include "hoshi/assess/review.h"
+#include "hoshi/core/text.h"
 #include "hoshi/org/audit.h"
 
 namespace hoshi::api {
-namespace {
-
-std::size_t Utf8Chars(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) {
-      ++n;
-    }
-  }
-  return n;
-}
-
-}  // namespace
 
 bool Principal::IsMember(std::string_view org_id) const {
   for (const auto& m : memberships) {
@@ -77,7 +65,7 @@ Result<std::string> BodyString(const Context& ctx, std::string_view key, std::si
     return BadField(key);
   }
   std::string value = it->get<std::string>();
-  if (Utf8Chars(value) > max_chars) {
+  if (Utf8Length(value) > max_chars) {
     return MakeError(ErrorCode::kInvalidArgument, ApiMessages(), "api.too_long", key, max_chars);
   }
   if (required && value.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -34,27 +34,17 @@ Result<Json> BodyOf(const http::Response& r) {
   return ParseJson(r.body);
 }
 
-/// Splits a target into its path and query pairs (the in-process stand-in for the HTTP parser;
-/// targets here are built by our own code, so no percent-decoding is needed).
+/// Fills path and query from `target` with the server's own parser; a target the server would
+/// refuse is kept raw (path = target) so the platform answers it with its usual 404.
 void SetTarget(http::Request& req, std::string_view target) {
   req.target = std::string(target);
-  const std::size_t q = target.find('?');
-  req.path = std::string(target.substr(0, q));
-  if (q == std::string_view::npos) {
+  auto parsed = http::ParseTarget(target);
+  if (!parsed.ok()) {
+    req.path = req.target;
     return;
   }
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const std::size_t amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    const std::size_t eq = pair.find('=');
-    req.query.emplace_back(std::string(pair.substr(0, eq)),
-                           eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) {
-      break;
-    }
-    rest.remove_prefix(amp + 1);
-  }
+  req.path = std::move(parsed->path);
+  req.query = std::move(parsed->query);
 }
 
 }  // namespace

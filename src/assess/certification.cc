@@ -2,7 +2,9 @@
 #include "hoshi/assess/certification.h"
 
 #include "hoshi/assess/answers.h"
+#include "hoshi/core/crypto.h"
 #include "hoshi/core/id.h"
+#include "hoshi/core/json.h"
 
 namespace hoshi::assess {
 namespace {
@@ -52,6 +54,23 @@ Value Text(std::string_view s) {
 }
 
 }  // namespace
+
+std::string AssessmentDigest(const AssessmentRecord& record) {
+  Json answers = Json::object();
+  for (const auto& [id, a] : record.answers.answers) {
+    answers[id] = Json{{"status", StatusName(a.status)},
+                       {"reason", a.reason},
+                       {"note", a.note},
+                       {"evidence", a.evidence},
+                       {"last_checked", a.last_checked ? a.last_checked->ToIso() : ""}};
+  }
+  const Json doc{{"id", record.id},
+                 {"organization_id", record.organization_id},
+                 {"catalog", record.catalog_key},
+                 {"level", record.level},
+                 {"answers", std::move(answers)}};
+  return "sha256:" + ToHex(Sha256(DumpJson(doc, -1)));
+}
 
 Date CertificationExpiry(int level, Date issued_on) {
   const int years = level >= 4 ? 3 : 1;

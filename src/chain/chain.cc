@@ -3,6 +3,7 @@
 
 #include "hoshi/core/id.h"
 #include "hoshi/core/json.h"
+#include "hoshi/core/text.h"
 
 namespace hoshi::chain {
 namespace {
@@ -12,16 +13,6 @@ using storage::Value;
 constexpr std::size_t kMaxReasonChars = 2000;
 constexpr std::size_t kMaxFactors = 20;
 constexpr std::size_t kMaxFactorChars = 200;
-
-std::size_t Utf8Chars(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) {
-      ++n;
-    }
-  }
-  return n;
-}
 
 Error TooLong(std::string_view field, std::size_t max) {
   return MakeError(ErrorCode::kInvalidArgument, ChainMessages(), "chain.field_too_long", field,
@@ -143,7 +134,7 @@ Result<Decision> DecisionFromJson(const nlohmann::json& j) {
       if (!f.is_string()) {
         return WrongType("additional_factors");
       }
-      if (Utf8Chars(f.get_ref<const std::string&>()) > kMaxFactorChars) {
+      if (Utf8Length(f.get_ref<const std::string&>()) > kMaxFactorChars) {
         return TooLong("additional_factors", kMaxFactorChars);
       }
       d.additional_factors.push_back(f.get<std::string>());
@@ -154,7 +145,7 @@ Result<Decision> DecisionFromJson(const nlohmann::json& j) {
       return WrongType("reason");
     }
     d.reason = it->get<std::string>();
-    if (Utf8Chars(d.reason) > kMaxReasonChars) {
+    if (Utf8Length(d.reason) > kMaxReasonChars) {
       return TooLong("reason", kMaxReasonChars);
     }
   }
@@ -251,7 +242,7 @@ Result<LevelRequest> ChainStore::SendRequest(const Relationship& rel, int level,
     return MakeError(ErrorCode::kInvalidArgument, ChainMessages(), "chain.due_in_past",
                      due_on.ToIso());
   }
-  if (Utf8Chars(message) > kMaxReasonChars) {
+  if (Utf8Length(message) > kMaxReasonChars) {
     return TooLong("message", kMaxReasonChars);
   }
   LevelRequest q;
@@ -293,7 +284,7 @@ Result<LevelRequest> ChainStore::Respond(std::string_view id, bool accept, std::
   if (!accept && note.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return MakeError(ErrorCode::kInvalidArgument, ChainMessages(), "chain.reason_required");
   }
-  if (Utf8Chars(note) > kMaxReasonChars) {
+  if (Utf8Length(note) > kMaxReasonChars) {
     return TooLong("note", kMaxReasonChars);
   }
   const std::vector<Value> p{std::string(accept ? "accepted" : "declined"), std::string(note),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hoshi/core/result.h"
+#include "hoshi/http/server.h"
 
 namespace spdlog {
 class logger;
@@ -21,16 +22,10 @@ namespace hoshi::http::detail {
 /// followed by two hex digits.
 [[nodiscard]] bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out);
 
-/// The parts of an origin-form request target.
-struct ParsedTarget {
-  std::string path;
-  std::vector<std::pair<std::string, std::string>> query;
-};
-
-/// Splits and decodes "/path?query". Refuses (kInvalidArgument, reason "http.bad_target"): a
-/// target not starting with '/', invalid %-escapes, control characters (incl. NUL) in the
-/// decoded path, "." or ".." path segments, NUL in the decoded query.
-[[nodiscard]] Result<ParsedTarget> ParseTarget(std::string_view target);
+// ParsedTarget / ParseTarget are public (server.h): the in-process session of the api module
+// builds its requests with the same parser.
+using ::hoshi::http::ParsedTarget;
+using ::hoshi::http::ParseTarget;
 
 /// ASCII case-insensitive equality.
 [[nodiscard]] bool IEquals(std::string_view a, std::string_view b);

@@ -73,67 +73,6 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out) {
   return true;
 }
 
-Result<ParsedTarget> ParseTarget(std::string_view target) {
-  if (target.empty() || target.front() != '/') {
-    return BadTarget();
-  }
-  const std::size_t fragment = target.find('#');
-  if (fragment != std::string_view::npos) {
-    target = target.substr(0, fragment);
-  }
-  const std::size_t question = target.find('?');
-  const std::string_view raw_path = target.substr(0, question);
-  ParsedTarget parsed;
-  if (!PercentDecode(raw_path, /*plus_as_space=*/false, parsed.path)) {
-    return BadTarget();
-  }
-  for (const char c : parsed.path) {
-    if (IsControl(static_cast<unsigned char>(c))) {
-      return BadTarget();
-    }
-  }
-  // Dot segments: the platform has no use for them, and refusing them here removes a class of
-  // path-traversal mistakes in handlers.
-  std::size_t start = 1;
-  while (start <= parsed.path.size()) {
-    std::size_t end = parsed.path.find('/', start);
-    if (end == std::string::npos) {
-      end = parsed.path.size();
-    }
-    const std::string_view segment = std::string_view(parsed.path).substr(start, end - start);
-    if (segment == "." || segment == "..") {
-      return BadTarget();
-    }
-    start = end + 1;
-  }
-  if (question == std::string_view::npos) {
-    return parsed;
-  }
-  std::string_view rest = target.substr(question + 1);
-  while (!rest.empty()) {
-    const std::size_t amp = rest.find('&');
-    const std::string_view piece = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (piece.empty()) {
-      continue;
-    }
-    const std::size_t eq = piece.find('=');
-    std::string key;
-    std::string value;
-    if (!PercentDecode(piece.substr(0, eq), true, key)) {
-      return BadTarget();
-    }
-    if (eq != std::string_view::npos && !PercentDecode(piece.substr(eq + 1), true, value)) {
-      return BadTarget();
-    }
-    if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
-      return BadTarget();
-    }
-    parsed.query.emplace_back(std::move(key), std::move(value));
-  }
-  return parsed;
-}
-
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
@@ -182,6 +121,67 @@ spdlog::logger& Logger() {
 }
 
 }  // namespace detail
+
+Result<ParsedTarget> ParseTarget(std::string_view target) {
+  if (target.empty() || target.front() != '/') {
+    return detail::BadTarget();
+  }
+  const std::size_t fragment = target.find('#');
+  if (fragment != std::string_view::npos) {
+    target = target.substr(0, fragment);
+  }
+  const std::size_t question = target.find('?');
+  const std::string_view raw_path = target.substr(0, question);
+  ParsedTarget parsed;
+  if (!detail::PercentDecode(raw_path, /*plus_as_space=*/false, parsed.path)) {
+    return detail::BadTarget();
+  }
+  for (const char c : parsed.path) {
+    if (detail::IsControl(static_cast<unsigned char>(c))) {
+      return detail::BadTarget();
+    }
+  }
+  // Dot segments: the platform has no use for them, and refusing them here removes a class of
+  // path-traversal mistakes in handlers.
+  std::size_t start = 1;
+  while (start <= parsed.path.size()) {
+    std::size_t end = parsed.path.find('/', start);
+    if (end == std::string::npos) {
+      end = parsed.path.size();
+    }
+    const std::string_view segment = std::string_view(parsed.path).substr(start, end - start);
+    if (segment == "." || segment == "..") {
+      return detail::BadTarget();
+    }
+    start = end + 1;
+  }
+  if (question == std::string_view::npos) {
+    return parsed;
+  }
+  std::string_view rest = target.substr(question + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view piece = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (piece.empty()) {
+      continue;
+    }
+    const std::size_t eq = piece.find('=');
+    std::string key;
+    std::string value;
+    if (!detail::PercentDecode(piece.substr(0, eq), true, key)) {
+      return detail::BadTarget();
+    }
+    if (eq != std::string_view::npos && !detail::PercentDecode(piece.substr(eq + 1), true, value)) {
+      return detail::BadTarget();
+    }
+    if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+      return detail::BadTarget();
+    }
+    parsed.query.emplace_back(std::move(key), std::move(value));
+  }
+  return parsed;
+}
 
 namespace {
 

@@ -11,6 +11,7 @@
 
 #include "hoshi/core/crypto.h"
 #include "hoshi/core/id.h"
+#include "hoshi/core/text.h"
 #include "hoshi/org/corporate_number.h"
 #include "hoshi/org/messages.h"
 
@@ -104,17 +105,6 @@ std::optional<std::string> CleanText(std::string_view text, std::size_t max_byte
   return std::string(t);
 }
 
-// Unicode code points in UTF-8 text (continuation bytes are not counted).
-std::size_t CountChars(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++n;
-    }
-  }
-  return n;
-}
-
 // Basic syntax only: one '@', a non-empty local part, a dotted domain, no spaces, controls or
 // characters that need quoting. Deliverability is the invitation mail's job.
 bool IsPlausibleEmail(std::string_view email) {
@@ -145,7 +135,7 @@ Status CheckPassword(std::string_view password) {
     return MakeError(ErrorCode::kInvalidArgument, OrgMessages(), "org.password_too_long",
                      kMaxPasswordBytes);
   }
-  if (CountChars(password) < kMinPasswordChars) {
+  if (Utf8Length(password) < kMinPasswordChars) {
     return MakeError(ErrorCode::kInvalidArgument, OrgMessages(), "org.password_too_short",
                      kMinPasswordChars);
   }

@@ -167,6 +167,30 @@ TEST_P(ReviewStoreTest, CertificationValidityAnnualChecksAndRevocation) {
   EXPECT_EQ(StatusOn(*loaded, {}, Date{2026, 12, 1}).standing, Standing::kRevoked);
 }
 
+TEST(AssessmentDigestTest, ChangesWithAnyCertifiedAnswer) {
+  AssessmentRecord rec;
+  rec.id = "a1";
+  rec.organization_id = "org-a";
+  rec.catalog_key = "scs-2026-03-27";
+  rec.level = 3;
+  Answer a;
+  a.criterion_id = "1-2-1-1";
+  a.status = AnswerStatus::kImplemented;
+  rec.answers.answers[a.criterion_id] = a;
+  const std::string base = AssessmentDigest(rec);
+  EXPECT_EQ(base.substr(0, 7), "sha256:");
+  EXPECT_EQ(base.size(), 7u + 64u);
+  EXPECT_EQ(AssessmentDigest(rec), base);  // deterministic
+  rec.answers.answers["1-2-1-1"].note = "追記";
+  EXPECT_NE(AssessmentDigest(rec), base);
+  rec.answers.answers["1-2-1-1"].note.clear();
+  rec.answers.answers["1-2-1-1"].evidence = {std::string(64, 'a')};
+  EXPECT_NE(AssessmentDigest(rec), base);
+  rec.answers.answers["1-2-1-1"].evidence.clear();
+  rec.level = 4;
+  EXPECT_NE(AssessmentDigest(rec), base);
+}
+
 HOSHI_INSTANTIATE_DB_TEST(ReviewStoreTest);
 
 }  // namespace

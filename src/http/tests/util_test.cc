@@ -18,22 +18,21 @@ namespace {
 using Query = std::vector<std::pair<std::string, std::string>>;
 
 TEST(HttpTargetTest, DecodesPathAndQuery) {
-  const Result<detail::ParsedTarget> parsed =
-      detail::ParseTarget("/a%20b/c?x=1&y=hello+world&z=%E6%97%A5%2B");
+  const Result<ParsedTarget> parsed = ParseTarget("/a%20b/c?x=1&y=hello+world&z=%E6%97%A5%2B");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->path, "/a b/c");
   EXPECT_EQ(parsed->query, (Query{{"x", "1"}, {"y", "hello world"}, {"z", "日+"}}));
 }
 
 TEST(HttpTargetTest, PlusInPathIsLiteral) {
-  const Result<detail::ParsedTarget> parsed = detail::ParseTarget("/a+b");
+  const Result<ParsedTarget> parsed = ParseTarget("/a+b");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->path, "/a+b");
   EXPECT_TRUE(parsed->query.empty());
 }
 
 TEST(HttpTargetTest, KeepsOrderDuplicatesAndEmptyValues) {
-  const Result<detail::ParsedTarget> parsed = detail::ParseTarget("/?a=1&b=2&a=3&flag&&=v&c=");
+  const Result<ParsedTarget> parsed = ParseTarget("/?a=1&b=2&a=3&flag&&=v&c=");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->path, "/");
   EXPECT_EQ(parsed->query,
@@ -41,7 +40,7 @@ TEST(HttpTargetTest, KeepsOrderDuplicatesAndEmptyValues) {
 }
 
 TEST(HttpTargetTest, IgnoresFragment) {
-  const Result<detail::ParsedTarget> parsed = detail::ParseTarget("/x?a=1#frag");
+  const Result<ParsedTarget> parsed = ParseTarget("/x?a=1#frag");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->path, "/x");
   EXPECT_EQ(parsed->query, (Query{{"a", "1"}}));
@@ -49,7 +48,7 @@ TEST(HttpTargetTest, IgnoresFragment) {
 
 TEST(HttpTargetTest, RejectsInvalidEscapes) {
   for (const char* target : {"/a%2", "/a%", "/a%zz", "/a%2g", "/?q=%G1", "/?%=1", "/?q=%"}) {
-    const Result<detail::ParsedTarget> parsed = detail::ParseTarget(target);
+    const Result<ParsedTarget> parsed = ParseTarget(target);
     ASSERT_FALSE(parsed.ok()) << target;
     EXPECT_EQ(parsed.error().code(), ErrorCode::kInvalidArgument);
     EXPECT_EQ(parsed.error().reason(), "http.bad_target");
@@ -58,26 +57,26 @@ TEST(HttpTargetTest, RejectsInvalidEscapes) {
 
 TEST(HttpTargetTest, RejectsNulAndControlCharactersInPath) {
   for (const char* target : {"/a%00b", "/a%0Ab", "/a%0d", "/%7f", "/?q=%00", "/?%00=1"}) {
-    EXPECT_FALSE(detail::ParseTarget(target).ok()) << target;
+    EXPECT_FALSE(ParseTarget(target).ok()) << target;
   }
   // A newline in a query value is data (e.g. a search text), not a path problem.
-  const Result<detail::ParsedTarget> parsed = detail::ParseTarget("/?q=a%0Ab");
+  const Result<ParsedTarget> parsed = ParseTarget("/?q=a%0Ab");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->query, (Query{{"q", "a\nb"}}));
 }
 
 TEST(HttpTargetTest, RejectsDotSegments) {
   for (const char* target : {"/a/../b", "/..", "/a/.", "/./a", "/a/%2e%2e/b", "/a/%2E/b"}) {
-    EXPECT_FALSE(detail::ParseTarget(target).ok()) << target;
+    EXPECT_FALSE(ParseTarget(target).ok()) << target;
   }
   for (const char* target : {"/a/..b", "/.well-known/x", "/a/b.", "/a//b"}) {
-    EXPECT_TRUE(detail::ParseTarget(target).ok()) << target;
+    EXPECT_TRUE(ParseTarget(target).ok()) << target;
   }
 }
 
 TEST(HttpTargetTest, RequiresOriginForm) {
   for (const char* target : {"", "*", "http://example.com/x", "a/b", "?q=1"}) {
-    EXPECT_FALSE(detail::ParseTarget(target).ok()) << target;
+    EXPECT_FALSE(ParseTarget(target).ok()) << target;
   }
 }
 

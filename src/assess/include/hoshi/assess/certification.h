@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hoshi/assess/store.h"
 #include "hoshi/core/clock.h"
 #include "hoshi/core/result.h"
 #include "hoshi/storage/database.h"
@@ -17,6 +18,10 @@ namespace hoshi::assess {
 [[nodiscard]] Date CertificationExpiry(int level, Date issued_on);
 /// The anniversaries on which a ★4 holder owes the yearly self-assessment (empty for ★3).
 [[nodiscard]] std::vector<Date> AnnualDueDates(int level, Date issued_on);
+/// "sha256:<hex>" over the canonical JSON of what is certified (id, organisation, catalog, level
+/// and every answer with its evidence): the credential carries it, so the certified answers can
+/// be shown later to be the ones signed.
+[[nodiscard]] std::string AssessmentDigest(const AssessmentRecord& record);
 /// A certificate expiring within this many days is reported as "expiring soon".
 inline constexpr int kExpiringSoonDays = 90;
 

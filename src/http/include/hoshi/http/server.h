@@ -143,6 +143,18 @@ class Server {
   std::unique_ptr<detail::ServerImpl> impl_;
 };
 
+/// The parts of an origin-form request target.
+struct ParsedTarget {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+/// Splits and decodes "/path?query" exactly as the server does for every request. Refuses
+/// (kInvalidArgument, reason "http.bad_target"): a target not starting with '/', invalid
+/// %-escapes, control characters (incl. NUL) in the decoded path, "." or ".." path segments, NUL
+/// in the decoded query.
+[[nodiscard]] Result<ParsedTarget> ParseTarget(std::string_view target);
+
 /// The platform's JSON error body, used by the server for its own errors and by the API for all
 /// others:
 /// {"error":{"code":"<ApiName(code)>","reason":"<Error::reason(), omitted if empty>",
