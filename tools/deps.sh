@@ -8,7 +8,7 @@ HOSHI_BUILD_PACKAGES=(
   libsodium-dev nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libsqlite3-dev libpq-dev libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libxlsxwriter-dev
-  libboost1.74-dev libboost-system1.74-dev libspdlog-dev
+  libboost1.74-dev libboost-system1.74-dev libspdlog-dev libsimdjson-dev libbenchmark-dev zlib1g-dev
 )
 HOSHI_TEST_PACKAGES=(postgresql clang-format chromium fonts-noto-cjk)
 

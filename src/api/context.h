@@ -4,8 +4,10 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "hoshi/cred/vc.h"
 #include "hoshi/org/identity.h"
 #include "hoshi/org/roles.h"
+#include "hoshi/sbom/advisory.h"
 #include "hoshi/storage/blob_store.h"
 #include "hoshi/storage/database.h"
 #include "hoshi/storage/pool.h"
@@ -46,6 +49,13 @@ struct Reply {
   std::string raw_type;
 };
 
+/// The advisories in memory (loaded from the database at start, updated by imports). Readers
+/// (SBOM uploads, finding views) share the lock; an import holds it alone.
+struct AdvisoryState {
+  std::shared_mutex mu;
+  sbom::AdvisoryDb db;
+};
+
 /// Shared, read-only-after-start state of the platform.
 struct Shared {
   PlatformOptions options;
@@ -56,6 +66,7 @@ struct Shared {
   std::string issuer_did;
   org::PasswordPolicy password_policy;
   const Platform* platform = nullptr;  ///< for values that may change after start (public URL)
+  std::shared_ptr<AdvisoryState> advisories = std::make_shared<AdvisoryState>();
 };
 
 struct Platform::Impl {
@@ -195,6 +206,18 @@ HOSHI_API_HANDLER(AcceptRequest);
 HOSHI_API_HANDLER(DeclineRequest);
 HOSHI_API_HANDLER(ListBuyers);
 HOSHI_API_HANDLER(SetNameConsent);
+// sbom_handlers.cc
+HOSHI_API_HANDLER(UploadSbom);
+HOSHI_API_HANDLER(ListSboms);
+HOSHI_API_HANDLER(GetSbom);
+HOSHI_API_HANDLER(SbomFindings);
+HOSHI_API_HANDLER(OrgFindings);
+HOSHI_API_HANDLER(AddVex);
+HOSHI_API_HANDLER(ShareSbomFindings);
+HOSHI_API_HANDLER(UnshareSbomFindings);
+HOSHI_API_HANDLER(AffectedSuppliers);
+HOSHI_API_HANDLER(ImportAdvisory);
+HOSHI_API_HANDLER(GetAdvisory);
 #undef HOSHI_API_HANDLER
 // NOLINTEND(readability-identifier-naming)
 

@@ -224,6 +224,65 @@ Json AllImplemented(const catalog::CatalogVersion& cat, int level, Date today,
 
 }  // namespace
 
+/// A small demo SBOM of 星取精機's production system (real package names and versions).
+constexpr std::string_view kDemoSbom = R"({
+  "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+  "metadata": {"component": {"type": "application", "name": "生産管理システム", "version": "3.2"}},
+  "components": [
+    {"type": "library", "bom-ref": "django", "name": "Django", "version": "4.2.0",
+     "purl": "pkg:pypi/django@4.2.0"},
+    {"type": "library", "bom-ref": "requests", "name": "requests", "version": "2.31.0",
+     "purl": "pkg:pypi/requests@2.31.0"},
+    {"type": "library", "bom-ref": "x-net", "name": "golang.org/x/net", "version": "v0.17.0",
+     "purl": "pkg:golang/golang.org/x/net@v0.17.0"},
+    {"type": "library", "bom-ref": "yaml", "name": "PyYAML", "version": "5.3",
+     "purl": "pkg:pypi/pyyaml@5.3"}
+  ]
+})";
+
+/// Demo advisories. Their ids say they are not real (HOSHI-DEMO-…); dates are relative to now
+/// so that one of them is past the 14-day window of SCS criterion 4-4-4-2.
+Json DemoAdvisory(std::string_view id, std::string_view summary, std::string_view ecosystem,
+                  std::string_view name, std::string_view fixed, std::string_view vector,
+                  TimePoint published) {
+  Json a{{"schema_version", "1.6.0"},
+         {"id", id},
+         {"summary", summary},
+         {"published", FormatTimestamp(published)},
+         {"modified", FormatTimestamp(published)},
+         {"affected",
+          Json::array(
+              {{{"package", {{"ecosystem", ecosystem}, {"name", name}}},
+                {"ranges", Json::array({{{"type", "ECOSYSTEM"},
+                                         {"events", Json::array({{{"introduced", "0"}},
+                                                                 {{"fixed", fixed}}})}}})}}})}};
+  if (!vector.empty()) {
+    a["severity"] = Json::array({{{"type", "CVSS_V3"}, {"score", vector}}});
+  }
+  return a;
+}
+
+Status SeedDemoSbom(LocalSession& op, LocalSession& supplier, const std::string& supplier_id,
+                    const std::string& buyer_id, TimePoint now) {
+  using std::chrono::hours;
+  const Json advisories[] = {
+      DemoAdvisory("HOSHI-DEMO-2026-0001",
+                   "デモ用アドバイザリ: Django のSQLインジェクション（架空）", "PyPI", "Django",
+                   "4.2.8", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", now - hours(24 * 20)),
+      DemoAdvisory("HOSHI-DEMO-2026-0002", "デモ用アドバイザリ: PyYAML の任意コード実行（架空）",
+                   "PyPI", "pyyaml", "5.4", "", now - hours(24 * 3)),
+  };
+  for (const Json& a : advisories) {
+    HOSHI_RETURN_IF_ERROR(Must(op, "POST", "/api/v1/advisories", a).status());
+  }
+  HOSHI_RETURN_IF_ERROR(
+      BodyOf(supplier.Upload("/api/v1/orgs/" + supplier_id +
+                                 "/sboms?product=%E7%94%9F%E7%94%A3%E7%AE%A1%E7%90%86&version=3.2",
+                             kDemoSbom))
+          .status());
+  return Must(supplier, "PUT", "/api/v1/orgs/" + supplier_id + "/sbom-shares/" + buyer_id).status();
+}
+
 Result<std::vector<LoginInfo>> Platform::SeedDemo() {
   std::vector<LoginInfo> logins;
   const std::string pw(kDemoPassword);
@@ -397,6 +456,8 @@ Result<std::vector<LoginInfo>> Platform::SeedDemo() {
                              "/api/v1/assessments/" + t2a["id"].get<std::string>() + "/answers",
                              AllImplemented(*scs, 3, today, "", "", scs->CriteriaAt(3).size() / 2))
                             .status());
+  HOSHI_RETURN_IF_ERROR(
+      SeedDemoSbom(op, sa, org_id[kSupplierA.number], buyer_id, impl_->shared.clock->Now()));
   return logins;
 }
 

@@ -8,6 +8,7 @@
 #include "hoshi/assess/certification.h"
 #include "hoshi/core/file.h"
 #include "hoshi/org/audit.h"
+#include "hoshi/sbom/fleet.h"
 #include "hoshi/storage/pool.h"
 
 #include "context.h"
@@ -203,6 +204,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& option
     HOSHI_RETURN_IF_ERROR(storage::Migrate(*conn));
     HOSHI_ASSIGN_OR_RETURN(impl->shared.registry, catalog::CatalogRegistry::LoadBuiltin());
     HOSHI_RETURN_IF_ERROR(impl->shared.registry.LoadStored(*conn));
+    sbom::FleetStore fleet(*conn, *impl->shared.clock);
+    HOSHI_RETURN_IF_ERROR(fleet.LoadAdvisories(impl->shared.advisories->db));
   }
   HOSHI_ASSIGN_OR_RETURN(storage::BlobStore blobs,
                          storage::BlobStore::Open(options.data_dir / "blobs"));
@@ -259,6 +262,19 @@ Status Platform::Ready() {
     return std::move(rs).error();
   }
   return Status::Ok();
+}
+
+Result<std::size_t> Platform::ReloadAdvisories() {
+  sbom::AdvisoryDb fresh;
+  {
+    HOSHI_ASSIGN_OR_RETURN(storage::Lease conn, impl_->pool->Acquire());
+    sbom::FleetStore fleet(*conn, *impl_->shared.clock);
+    HOSHI_RETURN_IF_ERROR(fleet.LoadAdvisories(fresh));
+  }
+  const std::size_t n = fresh.size();
+  const std::unique_lock lock(impl_->shared.advisories->mu);
+  impl_->shared.advisories->db = std::move(fresh);
+  return n;
 }
 
 Status Platform::ExpireDue() {

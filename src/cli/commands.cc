@@ -469,6 +469,7 @@ void RegisterCommands(CLI::App& app, Context& ctx, std::function<int()>& action)
   auto* migrate = admin->add_subcommand("migrate", Msg(ctx, "cmd.admin.migrate"));
   migrate->callback([&action, &ctx] { action = [&ctx] { return AdminMigrate(ctx); }; });
   RegisterPlatformCommands(app, admin, ctx, action);
+  RegisterSbomCommands(app, ctx, action);
 }
 
 }  // namespace hoshi::cli

@@ -48,6 +48,9 @@ void RegisterCommands(CLI::App& app, Context& ctx, std::function<int()>& action)
 void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
                               std::function<int()>& action);
 
+/// Adds `sbom scan` and `sbom import-advisories` (sbom_commands.cc).
+void RegisterSbomCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
+
 /// Adds `catalog import-ipa` (import_ipa.cc).
 void RegisterImportIpa(CLI::App* catalog, Context& ctx, std::function<int()>& action);
 

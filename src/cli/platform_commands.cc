@@ -135,14 +135,15 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
           << "\n"
           << Fmt(ctx, "out.issuer", p.IssuerDid()) << "\n";
   ctx.out.flush();
-  // Expiry by the clock: hourly sweep until the server stops.
+  // Expiry by the clock and advisories imported beside the server: hourly until it stops.
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
   std::thread sweeper([&] {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
-      p.ExpireDue().IgnoreError();  // retried next hour
+      p.ExpireDue().IgnoreError();                  // retried next hour
+      p.ReloadAdvisories().status().IgnoreError();  // picks up `sbom import-advisories`
     }
   });
   (*server)->Wait();

@@ -199,4 +199,13 @@ std::string FormatTimestamp(TimePoint t) {
   return fmt::format("{}T{:02d}:{:02d}:{:02d}Z", d.ToIso(), rem / 3600, (rem / 60) % 60, rem % 60);
 }
 
+std::string FormatTimestampMillis(TimePoint t) {
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  const std::int64_t frac =
+      (ms - std::chrono::floor<std::chrono::seconds>(ms)).count();  // 0..999 even before 1970
+  std::string text = FormatTimestamp(std::chrono::floor<std::chrono::seconds>(ms));
+  text.pop_back();  // 'Z'
+  return fmt::format("{}.{:03d}Z", text, frac);
+}
+
 }  // namespace hoshi

@@ -2,6 +2,9 @@
 #include "hoshi/sbom/messages.h"
 
 #include <array>
+#include <vector>
+
+#include "messages_parts.h"
 
 namespace hoshi::sbom {
 namespace {
@@ -27,7 +30,15 @@ constexpr std::array kMessages{
 }  // namespace
 
 std::span<const MessageEntry> SbomMessages() {
-  return kMessages;
+  // One table for the module, assembled once from the parts each source file owns.
+  static const std::vector<MessageEntry> kAll = [] {
+    std::vector<MessageEntry> all(kMessages.begin(), kMessages.end());
+    for (const auto part : {DocumentMessages(), AdvisoryMessages(), FleetMessages()}) {
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
+  return kAll;
 }
 
 }  // namespace hoshi::sbom

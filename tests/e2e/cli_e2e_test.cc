@@ -13,6 +13,7 @@
 
 #include "hoshi/core/crypto.h"
 #include "hoshi/core/file.h"
+#include "hoshi/core/json.h"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration)
 
@@ -191,6 +192,108 @@ TEST_F(CliE2eTest, SaveAndShowOnSqliteAndPostgres) {
     EXPECT_EQ(Exec(missing).exit_code, 66);
   }
   EXPECT_TRUE(fs::exists(dir_ / "data" / "hoshitori.db"));
+}
+
+// A small self-contained world for `sbom scan`: two OSV records and one CycloneDX SBOM.
+constexpr std::string_view kCriticalOsv = R"({"id":"TEST-2026-0001","aliases":["CVE-2099-1111"],
+"summary":"critical test advisory","published":"2026-10-01T00:00:00Z","modified":"2026-10-01T00:00:00Z",
+"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+"affected":[{"package":{"ecosystem":"PyPI","name":"Django"},
+"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"4.0"},{"fixed":"4.2.8"}]}]}]})";
+constexpr std::string_view kUnratedOsv =
+    R"({"id":"TEST-2026-0002","modified":"2026-10-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},
+"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.23.0"}]}]}]})";
+constexpr std::string_view kBom = R"({"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+"components":[{"type":"library","bom-ref":"dj","name":"django","version":"4.2.0","purl":"pkg:pypi/django@4.2.0"},
+{"type":"library","bom-ref":"net","name":"golang.org/x/net","version":"v0.17.0","purl":"pkg:golang/golang.org/x/net@v0.17.0"},
+{"type":"library","bom-ref":"rq","name":"requests","version":"2.31.0","purl":"pkg:pypi/requests@2.31.0"}]})";
+
+TEST_F(CliE2eTest, SbomScanFormatsThresholdsVexAndErrors) {
+  fs::create_directories(dir_ / "adv");
+  Write("adv/TEST-2026-0001.json", std::string(kCriticalOsv));
+  Write("adv/TEST-2026-0002.json", std::string(kUnratedOsv));
+  const std::string adv = (dir_ / "adv").string();
+  const std::string bom = Write("bom.json", std::string(kBom));
+
+  auto r = Exec({"sbom", "scan", bom, "--advisories", adv, "--progress", "never"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("重大度"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TEST-2026-0001"), std::string::npos);
+  EXPECT_NE(r.out.find("introduced 4.0, fixed 4.2.8"), std::string::npos);
+  EXPECT_NE(r.out.find("検出 2 件"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "");  // no progress bar when not on a terminal
+
+  EXPECT_EQ(Exec({"sbom", "scan", bom, "--advisories", adv, "--fail-on", "high"}).exit_code, 1);
+  EXPECT_EQ(Exec({"sbom", "scan", bom, "--advisories", adv, "--fail-on", "critical"}).exit_code, 1);
+  auto bad = Exec({"sbom", "scan", bom, "--advisories", adv, "--fail-on", "severe"});
+  EXPECT_EQ(bad.exit_code, 64);
+  EXPECT_NE(bad.err.find("--fail-on"), std::string::npos);
+
+  const std::string sarif = (dir_ / "out.sarif").string();
+  r = Exec(
+      {"--lang", "en", "sbom", "scan", bom, "--advisories", adv, "--format", "sarif", "-o", sarif});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = ParseJson(ReadFile(sarif).value());
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ((*doc)["version"], "2.1.0");
+  EXPECT_EQ((*doc)["runs"][0]["results"].size(), 2u);
+
+  // OpenVEX: django is not affected in this product → only the unrated finding is left.
+  const std::string vex = Write("vex.json", R"({"@context":"https://openvex.dev/ns/v0.2.0",
+"@id":"https://example.com/vex/2","author":"test","timestamp":"2026-11-22T00:00:00Z","version":1,
+"statements":[{"vulnerability":{"name":"CVE-2099-1111"},"products":[{"@id":"pkg:pypi/django@4.2.0"}],
+"status":"not_affected","justification":"vulnerable_code_not_in_execute_path"}]})");
+  r = Exec({"sbom", "scan", bom, "--advisories", adv, "--vex", vex, "--fail-on", "high", "--format",
+            "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto json = ParseJson(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  EXPECT_EQ((*json)["summary"]["suppressed"], 1);
+  EXPECT_EQ((*json)["summary"]["total"], 1);
+
+  // Broken and missing inputs: clear errors naming the file, the exit code from the table.
+  const std::string broken = Write("broken.json", std::string(kBom.substr(0, 120)));
+  r = Exec({"sbom", "scan", broken, "--advisories", adv});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
+  EXPECT_EQ(Exec({"sbom", "scan", (dir_ / "nope.json").string(), "--advisories", adv}).exit_code,
+            66);
+}
+
+TEST_F(CliE2eTest, SbomImportAdvisoriesIsIncremental) {
+  fs::create_directories(dir_ / "adv");
+  Write("adv/a.json", std::string(kCriticalOsv));
+  Write("adv/b.json", std::string(kUnratedOsv));
+  auto r = Exec({"sbom", "import-advisories", (dir_ / "adv").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("新規 2 件、更新 0 件、変更なし 0 件"), std::string::npos) << r.out;
+  r = Exec({"--lang", "en", "sbom", "import-advisories", (dir_ / "adv").string()});
+  EXPECT_NE(r.out.find("0 new, 0 modified, 2 unchanged"), std::string::npos) << r.out;
+  Write("adv/bad.json", "{\"id\": 1}");
+  r = Exec({"sbom", "import-advisories", (dir_ / "adv").string()});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2eTest, SbomScanOfRealGoSbomFindsGoAdvisories) {
+  const fs::path data = fs::path(HOSHI_SHARED_DIR) / "data";
+  const fs::path bom = data / "sbom/cyclonedx/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json";
+  if (!fs::exists(bom)) {
+    GTEST_SKIP() << "shared data absent: " << bom;
+  }
+  auto r =
+      Exec({"sbom", "scan", bom.string(), "--advisories", (data / "advisories/osv/go").string(),
+            "--kev", (data / "advisories/kev/known_exploited_vulnerabilities.json").string(),
+            "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = ParseJson(r.out);
+  ASSERT_TRUE(json.ok());
+  EXPECT_GT((*json)["advisories"].get<int>(), 4000);
+  EXPECT_GT((*json)["findings"].size(), 10u);
+  for (const auto& f : (*json)["findings"]) {
+    EXPECT_EQ(f["ecosystem"], "Go");
+  }
 }
 
 }  // namespace

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// Golden runner for the assessment engine. A case folder holds:
+// Golden runner for the engines. tests/golden/assess/<case>/ (assessment engine) holds:
 //   README        one line: what the case shows
 //   case.json     {"mode": "evaluate"|"prepare", "catalog": KEY, "level": N, "today": DATE,
 //                  "answers": FILE, "to": KEY (prepare only)}
 //   <answers>     the answer file (YAML or JSON)
 //   expected.json the canonical output (sorted keys). HOSHI_UPDATE_GOLDEN=1 rewrites it.
 // Output for a broken answer file is {"errors": [{"line": N, "code": ..., "ja": ..., "en": ...}]}.
+// tests/golden/sbom/<case>/ (SBOM matcher over the shared real data) holds README, expected.json
+// and case.json {"mode": "sbom-scan", "sbom": PATH under ../shared/data}; the SBOM is matched
+// against every shared OSV record (go, crates, pypi) with the KEV catalog. Output: one line per
+// finding, "ADVISORY PURL-OR-REF VERSION | explanation | severity [KEV]". Skipped without the data.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hoshi/assess/evaluate.h"
@@ -17,6 +22,8 @@
 #include "hoshi/catalog/registry.h"
 #include "hoshi/core/file.h"
 #include "hoshi/core/json.h"
+#include "hoshi/sbom/matcher.h"
+#include "hoshi/sbom/report.h"
 
 namespace hoshi {
 namespace {
@@ -61,10 +68,47 @@ Json ErrorsToJson(const std::vector<Error>& errors) {
   return Json{{"errors", std::move(list)}};
 }
 
+const fs::path kSharedData = fs::path(HOSHI_SHARED_DIR) / "data";
+
+/// Every shared OSV record and the KEV catalog, loaded once.
+const sbom::AdvisoryDb& SharedAdvisories() {
+  static const sbom::AdvisoryDb kDb = [] {
+    sbom::AdvisoryDb db;
+    for (const char* dir : {"go", "crates", "pypi"}) {
+      auto report = sbom::LoadAdvisoryDirectory(kSharedData / "advisories/osv" / dir, db);
+      HOSHI_CHECK(report.ok() && report->failed == 0);
+    }
+    auto kev =
+        sbom::ReadKevFile(kSharedData / "advisories/kev/known_exploited_vulnerabilities.json");
+    HOSHI_CHECK(kev.ok());
+    db.SetKev(std::move(kev).value());
+    return db;
+  }();
+  return kDb;
+}
+
+Result<Json> RunSbomCase(const Json& spec) {
+  HOSHI_ASSIGN_OR_RETURN(std::string path, GetString(spec, "sbom"));
+  HOSHI_ASSIGN_OR_RETURN(sbom::SbomDocument doc, sbom::ReadSbomFile(kSharedData / path));
+  Json lines = Json::array();
+  for (const auto& f : sbom::MatchDocument(doc, SharedAdvisories())) {
+    lines.push_back(fmt::format("{} {} {} | {} | {}{}", f.advisory_id,
+                                f.purl.empty() ? f.component_ref : f.purl, f.version,
+                                sbom::ExplainMatch(f.match), sbom::SeverityLabel(f.base_score),
+                                f.known_exploited ? " KEV" : ""));
+  }
+  return Json{{"components", doc.components.size()},
+              {"invalid_purls", doc.invalid_purls},
+              {"findings", std::move(lines)}};
+}
+
 Result<Json> RunCase(const fs::path& dir) {
   HOSHI_ASSIGN_OR_RETURN(std::string spec_text, ReadFile((dir / "case.json").string()));
   HOSHI_ASSIGN_OR_RETURN(Json spec, ParseJson(spec_text, "case.json"));
   HOSHI_ASSIGN_OR_RETURN(std::string mode, GetString(spec, "mode"));
+  if (mode == "sbom-scan") {
+    return RunSbomCase(spec);
+  }
   HOSHI_ASSIGN_OR_RETURN(std::string key, GetString(spec, "catalog"));
   HOSHI_ASSIGN_OR_RETURN(std::int64_t level, GetInt(spec, "level"));
   HOSHI_ASSIGN_OR_RETURN(std::string today_text, GetString(spec, "today"));
@@ -105,6 +149,9 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(GoldenTest, MatchesExpected) {
   const fs::path dir = kRoot / GetParam();
   ASSERT_TRUE(fs::exists(dir / "README")) << "every case needs a one-line README";
+  if (GetParam().starts_with("sbom") && !fs::exists(kSharedData / "advisories/osv")) {
+    GTEST_SKIP() << "shared data absent: " << kSharedData;
+  }
   auto actual = RunCase(dir);
   ASSERT_TRUE(actual.ok()) << actual.error().ToString(Lang::kEn);
   const std::string actual_text = DumpJson(*actual, 2) + "\n";

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Platform behaviour in-process on SQLite and PostgreSQL: authentication and CSRF, bad input
 // that changes nothing, credentials (issue, verify, tamper, revoke), expiry by the clock, the
-// ★4 yearly self-assessment, the buyer's portfolio and tier-2 roll-up, the audit chain.
+// ★4 yearly self-assessment, the buyer's portfolio and tier-2 roll-up, the audit chain, SBOM
+// findings (incremental re-match, lead time, VEX, outputs, the buyer's view).
+#include <algorithm>
+
 #include "hoshi/cred/vc.h"
 #include "hoshi/org/audit.h"
 
@@ -352,6 +355,113 @@ TEST_P(ApiTest, AuditChainRecordsStateChanges) {
   auto problems = log.Verify();
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  auto op = As("operator@demo.hoshitori.jp");
+  auto buyer = As("buyer@demo.hoshitori.jp");
+  const std::string org = OrgOf(*sa);
+  const std::string buyer_org = OrgOf(*buyer);
+  const std::string base = "/api/v1/orgs/" + org;
+  // The demo SBOM: Django 4.2.0 (CVSS 9.8, published 20 days ago: past 4-4-4-2's 14 days) and
+  // PyYAML 5.3 (unrated with a fix, 3 days old).
+  Json findings = Body(sa->Call("GET", base + "/findings"));
+  EXPECT_EQ(findings["summary"]["open"], 2);
+  EXPECT_EQ(findings["summary"]["overdue"], 1);
+  ASSERT_EQ(findings["findings"].size(), 2u);
+  EXPECT_EQ(findings["findings"][0]["advisory"], "HOSHI-DEMO-2026-0001");
+  EXPECT_EQ(findings["findings"][0]["severity"], "critical");
+  EXPECT_EQ(findings["findings"][0]["overdue_4_4_4_2"], true);
+  EXPECT_EQ(findings["findings"][0]["explanation"], "introduced 0, fixed 4.2.8");
+  EXPECT_EQ(findings["findings"][1]["overdue_4_4_4_2"], false);
+  const std::string sbom_id = findings["findings"][0]["sbom_id"];
+
+  // A new advisory re-matches only requests' instances; the finding records its lead time.
+  clock_.Advance(std::chrono::minutes(30));
+  const std::string published = FormatTimestamp(clock_.Now() - std::chrono::minutes(10));
+  const Json advisory{{"id", "HOSHI-TEST-0003"},
+                      {"published", published},
+                      {"modified", published},
+                      {"aliases", {"CVE-2099-0003"}},
+                      {"affected",
+                       {{{"package", {{"ecosystem", "PyPI"}, {"name", "Requests"}}},
+                         {"ranges",
+                          {{{"type", "ECOSYSTEM"},
+                            {"events", {{{"introduced", "2.0"}}, {{"fixed", "2.32.0"}}}}}}}}}}};
+  http::Response r = op->Call("POST", "/api/v1/advisories", advisory.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Body(r)["instances_checked"], 1);
+  EXPECT_EQ(Body(r)["affected_sboms"], 1);
+  EXPECT_EQ(Body(r)["new_findings"], 1);
+  EXPECT_EQ(Body(op->Call("POST", "/api/v1/advisories", advisory.dump()))["change"], "unchanged");
+  findings = Body(sa->Call("GET", base + "/findings"));
+  ASSERT_EQ(findings["findings"].size(), 3u);
+  const auto it = std::find_if(findings["findings"].begin(), findings["findings"].end(),
+                               [](const Json& f) { return f["advisory"] == "HOSHI-TEST-0003"; });
+  ASSERT_NE(it, findings["findings"].end());
+  EXPECT_EQ((*it)["trigger"], "advisory_new");
+  EXPECT_EQ((*it)["lead_time_ms"], 10 * 60 * 1000);
+  EXPECT_EQ(Body(sa->Call("GET", "/api/v1/advisories/CVE-2099-0003"))["id"], "HOSHI-TEST-0003");
+  // The hourly reload reads the same records back from the database.
+  auto reloaded = platform_->ReloadAdvisories();
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(*reloaded, 3u);  // two demo records and this one
+  EXPECT_EQ(Body(sa->Call("GET", "/api/v1/advisories/HOSHI-TEST-0003"))["aliases"][0],
+            "CVE-2099-0003");
+
+  // Outputs: SARIF and a CycloneDX VDR for one SBOM.
+  r = sa->Call("GET", "/api/v1/sboms/" + sbom_id + "/findings?format=sarif");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/sarif+json");
+  EXPECT_EQ(Body(r)["runs"][0]["results"].size(), 3u);
+  r = sa->Call("GET", "/api/v1/sboms/" + sbom_id + "/findings?format=cyclonedx");
+  EXPECT_EQ(Body(r)["vulnerabilities"].size(), 3u);
+  EXPECT_EQ(Code(sa->Call("GET", "/api/v1/sboms/" + sbom_id + "/findings?format=pdf")),
+            "invalid_argument");
+
+  // A broken SBOM is refused with a stable code and nothing is stored.
+  r = sa->Upload(base + "/sboms?product=broken", R"({"bomFormat":"CycloneDX","components":[)");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Code(r), "invalid_data");
+  EXPECT_EQ(Code(sa->Upload(base + "/sboms", "{}")), "invalid_argument");  // no product
+  EXPECT_EQ(Body(sa->Call("GET", base + "/sboms"))["sboms"].size(), 1u);
+
+  // OpenVEX: requests is not affected in this product.
+  const Json vex{{"@context", "https://openvex.dev/ns/v0.2.0"},
+                 {"@id", "https://example.com/vex/1"},
+                 {"author", "星取精機"},
+                 {"timestamp", "2026-11-22T00:00:00Z"},
+                 {"version", 1},
+                 {"statements",
+                  {{{"vulnerability", {{"name", "CVE-2099-0003"}}},
+                    {"products", {{{"@id", "pkg:pypi/requests@2.31.0"}}}},
+                    {"status", "not_affected"},
+                    {"justification", "vulnerable_code_not_in_execute_path"}}}}};
+  r = sa->Call("POST", base + "/vex", vex.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Body(r)["suppressed"], 1);
+  findings = Body(sa->Call("GET", base + "/findings"));
+  EXPECT_EQ(findings["summary"]["open"], 2);
+  EXPECT_EQ(findings["summary"]["suppressed"], 1);
+
+  // The buyer sees which of its suppliers are affected, while they share; by alias too.
+  const std::string affected = "/api/v1/orgs/" + buyer_org + "/advisories/";
+  Json seen = Body(buyer->Call("GET", affected + "HOSHI-DEMO-2026-0001/affected-suppliers"));
+  ASSERT_EQ(seen["affected"].size(), 1u);
+  EXPECT_EQ(seen["affected"][0]["supplier"]["id"], org);
+  EXPECT_EQ(seen["affected"][0]["version"], "4.2.0");
+  EXPECT_EQ(Body(buyer->Call("GET", affected + "CVE-2099-0003/affected-suppliers"))["advisory"],
+            "HOSHI-TEST-0003");
+  EXPECT_EQ(sa->Call("DELETE", base + "/sbom-shares/" + buyer_org).status, 204);
+  seen = Body(buyer->Call("GET", affected + "HOSHI-DEMO-2026-0001/affected-suppliers"));
+  EXPECT_TRUE(seen["affected"].empty());
+  // Sharing only with one's own buyers.
+  auto t2 = As("minami@demo.hoshitori.jp");
+  EXPECT_EQ(Reason(sa->Call("PUT", base + "/sbom-shares/" + OrgOf(*t2))), "api.not_a_buyer");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values("sqlite", "postgres"), BackendName);

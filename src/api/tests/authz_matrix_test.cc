@@ -90,6 +90,8 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
       Body(s[kTier2Admin]->Call("GET", "/api/v1/orgs/" + org_t2 + "/buyers"))["buyers"][0]["id"];
   const std::string token =
       Body(s[kSupplierAdmin]->Call("POST", "/api/v1/me/tokens", R"({"name":"matrix"})"))["id"];
+  const std::string sbom_a =
+      Body(s[kSupplierAdmin]->Call("GET", "/api/v1/orgs/" + org_a + "/sboms"))["sboms"][0]["id"];
   const std::string lookup_number = a3_full.contains("organization_id") ? "7010001999990" : "";
 
   // Extra callers: a plain member of the supplier, an unassigned expert, an outsider company.
@@ -189,6 +191,20 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
       {"GET /api/v1/orgs/{org}/buyers", {OA + "/buyers", kOwnerMembers}},
       {"PUT /api/v1/relationships/{id}/consent",
        {"/api/v1/relationships/" + rel_t2 + "/consent", {kTier2Admin}}},
+      {"POST /api/v1/orgs/{org}/sboms", {OA + "/sboms?product=x", kOwnerMembers, ""}},
+      {"GET /api/v1/orgs/{org}/sboms", {OA + "/sboms", kOwnerMembers}},
+      {"GET /api/v1/sboms/{id}", {"/api/v1/sboms/" + sbom_a, kOwnerMembers}},
+      {"GET /api/v1/sboms/{id}/findings", {"/api/v1/sboms/" + sbom_a + "/findings", kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/findings", {OA + "/findings", kOwnerMembers}},
+      {"POST /api/v1/orgs/{org}/vex", {OA + "/vex", kOwnerMembers}},
+      {"PUT /api/v1/orgs/{org}/sbom-shares/{buyer}",
+       {OA + "/sbom-shares/" + org_out, {kSupplierAdmin}, ""}},
+      {"DELETE /api/v1/orgs/{org}/sbom-shares/{buyer}",
+       {OA + "/sbom-shares/" + org_out, {kSupplierAdmin}, ""}},
+      {"GET /api/v1/orgs/{org}/advisories/{advisory}/affected-suppliers",
+       {OB + "/advisories/HOSHI-DEMO-2026-0001/affected-suppliers", {kBuyerAdmin}}},
+      {"POST /api/v1/advisories", {"/api/v1/advisories", {kOperator}}},
+      {"GET /api/v1/advisories/{id}", {"/api/v1/advisories/HOSHI-DEMO-2026-0001", AllUsers()}},
   };
 
   int checked = 0;
@@ -230,6 +246,9 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
   EXPECT_EQ(Body(s[kBuyerAdmin]->Call("GET", A))["state"], "certified");
   EXPECT_EQ(Body(s[kOperator]->Call("GET", "/api/v1/public/lookup/7010001999990"))["status"],
             "valid");
+  const Json affected =
+      Body(s[kBuyerAdmin]->Call("GET", OB + "/advisories/HOSHI-DEMO-2026-0001/affected-suppliers"));
+  EXPECT_EQ(affected["affected"].size(), 1u) << affected.dump();
 
   // Logout: anonymous is refused; a user's logout ends that session only.
   LocalSession anon(*platform_);

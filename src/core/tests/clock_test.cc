@@ -63,6 +63,11 @@ TEST(TimestampTest, ParsesOffsetsAndFractions) {
   EXPECT_EQ(*a, *b);
   EXPECT_EQ((*c - *b).count(), 250000);
   EXPECT_EQ(FormatTimestamp(*b), "2026-11-22T00:00:00Z");
+  EXPECT_EQ(FormatTimestampMillis(*c), "2026-11-22T00:00:00.250Z");
+  EXPECT_EQ(FormatTimestampMillis(*b), "2026-11-22T00:00:00.000Z");
+  auto before_epoch = ParseTimestamp("1969-12-31T23:59:59.500Z");
+  ASSERT_TRUE(before_epoch.ok());
+  EXPECT_EQ(FormatTimestampMillis(*before_epoch), "1969-12-31T23:59:59.500Z");
   EXPECT_FALSE(ParseTimestamp("2026-11-22 nope").ok());
   EXPECT_FALSE(ParseTimestamp("2026-11-22T25:00:00Z").ok());
 }

@@ -15,5 +15,15 @@ TEST(TextTest, Utf8LengthCountsCodePoints) {
   static_assert(Utf8Length("日本") == 2);
 }
 
+TEST(TextTest, DisplayWidthCountsWideCharactersTwice) {
+  EXPECT_EQ(DisplayWidth(""), 0u);
+  EXPECT_EQ(DisplayWidth("high"), 4u);
+  EXPECT_EQ(DisplayWidth("重大度"), 6u);
+  EXPECT_EQ(DisplayWidth("ﾊﾟｯｹｰｼﾞ"), 7u);  // half-width katakana stay narrow
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4u);     // full-width Latin is wide
+  EXPECT_EQ(DisplayWidth("★3 認定"), 7u);  // ★ is narrow here (ambiguous width)
+  static_assert(DisplayWidth("星取り") == 6);
+}
+
 }  // namespace
 }  // namespace hoshi

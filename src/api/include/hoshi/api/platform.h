@@ -92,6 +92,9 @@ class Platform {
   /// Marks certifications past their expiry as expired and purges expired sessions (runs at
   /// start and then hourly under `serve`).
   [[nodiscard]] Status ExpireDue();
+  /// Reloads the advisories from the database (records imported by `sbom import-advisories`
+  /// while the server runs); runs hourly under `serve`. Returns how many are held.
+  [[nodiscard]] Result<std::size_t> ReloadAdvisories();
   /// Creates the operator organisation (once; empty `org_number`/`org_name`: the demo operator,
   /// 法人番号 4010001999993) and an operator user in it.
   [[nodiscard]] Result<LoginInfo> CreateOperator(std::string_view email,

@@ -78,5 +78,7 @@ struct Date {
 [[nodiscard]] Result<TimePoint> ParseTimestamp(std::string_view text);
 /// RFC 3339 in UTC with seconds precision: "2026-11-22T00:00:00Z".
 [[nodiscard]] std::string FormatTimestamp(TimePoint t);
+/// RFC 3339 in UTC with milliseconds: "2026-11-22T00:00:00.123Z" (lead times, event times).
+[[nodiscard]] std::string FormatTimestampMillis(TimePoint t);
 
 }  // namespace hoshi

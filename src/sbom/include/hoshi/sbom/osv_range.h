@@ -23,6 +23,7 @@ struct AffectedRange {
   enum class Type { kSemver, kEcosystem, kGit };
   Type type = Type::kEcosystem;
   std::vector<RangeEvent> events;
+  bool operator==(const AffectedRange&) const = default;
 };
 
 /// The part of an OSV `affected[]` entry that decides whether a version is affected.
@@ -30,6 +31,7 @@ struct AffectedPackage {
   std::string ecosystem;  ///< OSV ecosystem name, e.g. "PyPI", "Debian:12"
   std::vector<AffectedRange> ranges;
   std::vector<std::string> versions;  ///< explicit list (exact strings)
+  bool operator==(const AffectedPackage&) const = default;
 };
 
 /// Why a version is affected: which range and which pair of events, or which listed version.

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// Advisories in memory: by id, and indexed by (base ecosystem, normalised package name).
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "hoshi/sbom/advisory.h"
+
+namespace hoshi::sbom {
+namespace {
+
+/// The index key of a package: "Debian:12" and "Debian" share one, as do "Django" and "django".
+using IndexKey = std::pair<std::string, std::string>;
+
+IndexKey KeyOf(std::string_view ecosystem, std::string_view name) {
+  return {std::string(BaseEcosystem(ecosystem)), NormalizePackageName(ecosystem, name)};
+}
+
+/// The keys an advisory is indexed under (affected entries without a package have none).
+std::set<IndexKey> KeysOf(const Advisory& advisory) {
+  std::set<IndexKey> keys;
+  for (const AdvisoryAffected& entry : advisory.affected) {
+    if (!entry.package.ecosystem.empty() && !entry.package.name.empty()) {
+      keys.insert(KeyOf(entry.package.ecosystem, entry.package.name));
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+struct AdvisoryDb::Impl {
+  std::map<std::string, Advisory, std::less<>> by_id;
+  std::map<IndexKey, std::set<std::string>> index;  // ids, so candidates come out sorted
+  std::optional<KevCatalog> kev;
+
+  /// Sets the KEV mark of `advisory` from the catalog (the earliest date when several of its ids
+  /// are listed). Without a catalog the advisory keeps the mark it came with.
+  void MarkKev(Advisory& advisory) const {
+    if (!kev) {
+      return;
+    }
+    advisory.known_exploited = false;
+    advisory.kev_date_added.clear();
+    const auto mark = [&](const std::string& id) {
+      const auto it = kev->date_added.find(id);
+      if (it == kev->date_added.end()) {
+        return;
+      }
+      if (!advisory.known_exploited || it->second < advisory.kev_date_added) {
+        advisory.kev_date_added = it->second;
+      }
+      advisory.known_exploited = true;
+    };
+    mark(advisory.id);
+    for (const std::string& alias : advisory.aliases) {
+      mark(alias);
+    }
+  }
+
+  void Unindex(const Advisory& advisory) {
+    for (const IndexKey& key : KeysOf(advisory)) {
+      const auto it = index.find(key);
+      if (it == index.end()) {
+        continue;
+      }
+      it->second.erase(advisory.id);
+      if (it->second.empty()) {
+        index.erase(it);
+      }
+    }
+  }
+
+  void Index(const Advisory& advisory) {
+    for (const IndexKey& key : KeysOf(advisory)) {
+      index[key].insert(advisory.id);
+    }
+  }
+};
+
+AdvisoryDb::AdvisoryDb() : impl_(std::make_unique<Impl>()) {}
+AdvisoryDb::~AdvisoryDb() = default;
+AdvisoryDb::AdvisoryDb(AdvisoryDb&&) noexcept = default;
+AdvisoryDb& AdvisoryDb::operator=(AdvisoryDb&&) noexcept = default;
+
+AdvisoryChange AdvisoryDb::Upsert(Advisory advisory) {
+  impl_->MarkKev(advisory);
+  const auto it = impl_->by_id.find(advisory.id);
+  if (it == impl_->by_id.end()) {
+    impl_->Index(advisory);
+    std::string id = advisory.id;
+    impl_->by_id.emplace(std::move(id), std::move(advisory));
+    return AdvisoryChange::kNew;
+  }
+  // Same bytes, or (for records built in code, without a hash) the same content.
+  const bool same_hash =
+      !advisory.content_hash.empty() && advisory.content_hash == it->second.content_hash;
+  if (same_hash || advisory == it->second) {
+    return AdvisoryChange::kUnchanged;
+  }
+  impl_->Unindex(it->second);
+  impl_->Index(advisory);
+  it->second = std::move(advisory);
+  return AdvisoryChange::kModified;
+}
+
+void AdvisoryDb::SetKev(KevCatalog kev) {
+  impl_->kev = std::move(kev);
+  for (auto& [id, advisory] : impl_->by_id) {
+    impl_->MarkKev(advisory);
+  }
+}
+
+const Advisory* AdvisoryDb::Find(std::string_view id) const {
+  const auto it = impl_->by_id.find(id);
+  return it == impl_->by_id.end() ? nullptr : &it->second;
+}
+
+std::vector<const Advisory*> AdvisoryDb::Candidates(std::string_view ecosystem,
+                                                    std::string_view name) const {
+  std::vector<const Advisory*> out;
+  const auto it = impl_->index.find(KeyOf(ecosystem, name));
+  if (it == impl_->index.end()) {
+    return out;
+  }
+  out.reserve(it->second.size());
+  for (const std::string& id : it->second) {
+    out.push_back(&impl_->by_id.find(id)->second);
+  }
+  return out;
+}
+
+std::size_t AdvisoryDb::size() const {
+  return impl_->by_id.size();
+}
+
+void AdvisoryDb::ForEach(const std::function<void(const Advisory&)>& visit) const {
+  for (const auto& [id, advisory] : impl_->by_id) {
+    visit(advisory);
+  }
+}
+
+}  // namespace hoshi::sbom
