@@ -229,13 +229,27 @@ Status ResolveFinding(storage::Connection& conn, std::string_view sbom_id, std::
   return Status::Ok();
 }
 
-/// The identification of a finding that is still open (or suppressed).
+/// How and when a finding was identified (kept while it stays open or suppressed).
 struct PriorFinding {
   FindingTrigger trigger = FindingTrigger::kSbomUpload;
   std::string identified_at;
   std::string disclosed_at;
   std::optional<std::chrono::milliseconds> lead_time;
 };
+
+/// trigger_kind, identified_at, disclosed_at, lead_time_ms from `first` on.
+Result<PriorFinding> IdentificationFromRow(const storage::Row& row, std::size_t first) {
+  PriorFinding out;
+  HOSHI_ASSIGN_OR_RETURN(std::string trigger, row.GetText(first));
+  out.trigger = EnumFromName(trigger, kTriggers, &TriggerName);
+  HOSHI_ASSIGN_OR_RETURN(out.identified_at, row.GetText(first + 1));
+  HOSHI_ASSIGN_OR_RETURN(out.disclosed_at, row.GetText(first + 2));
+  if (!row.IsNull(first + 3)) {
+    HOSHI_ASSIGN_OR_RETURN(std::int64_t ms, row.GetInt(first + 3));
+    out.lead_time = std::chrono::milliseconds(ms);
+  }
+  return out;
+}
 
 Result<std::optional<PriorFinding>> LoadPrior(storage::Connection& conn, const std::string& sbom_id,
                                               std::int64_t idx, const std::string& advisory_id) {
@@ -248,16 +262,7 @@ Result<std::optional<PriorFinding>> LoadPrior(storage::Connection& conn, const s
   if (rs.rows.empty()) {
     return std::optional<PriorFinding>();
   }
-  const auto& row = rs.rows.front();
-  PriorFinding prior;
-  HOSHI_ASSIGN_OR_RETURN(std::string trigger, row.GetText(0));
-  prior.trigger = EnumFromName(trigger, kTriggers, &TriggerName);
-  HOSHI_ASSIGN_OR_RETURN(prior.identified_at, row.GetText(1));
-  HOSHI_ASSIGN_OR_RETURN(prior.disclosed_at, row.GetText(2));
-  if (!row.IsNull(3)) {
-    HOSHI_ASSIGN_OR_RETURN(std::int64_t ms, row.GetInt(3));
-    prior.lead_time = std::chrono::milliseconds(ms);
-  }
+  HOSHI_ASSIGN_OR_RETURN(PriorFinding prior, IdentificationFromRow(rs.rows.front(), 0));
   return std::optional<PriorFinding>(std::move(prior));
 }
 
@@ -689,14 +694,11 @@ Result<std::vector<StoredFinding>> FleetStore::Findings(const FindingQuery& quer
     }
     HOSHI_ASSIGN_OR_RETURN(std::string state, row.GetText(4));
     f.state = EnumFromName(state, kStates, &FindingStateName);
-    HOSHI_ASSIGN_OR_RETURN(std::string trigger, row.GetText(5));
-    f.trigger = EnumFromName(trigger, kTriggers, &TriggerName);
-    HOSHI_ASSIGN_OR_RETURN(f.identified_at, row.GetText(6));
-    HOSHI_ASSIGN_OR_RETURN(f.disclosed_at, row.GetText(7));
-    if (!row.IsNull(8)) {
-      HOSHI_ASSIGN_OR_RETURN(std::int64_t ms, row.GetInt(8));
-      f.lead_time = std::chrono::milliseconds(ms);
-    }
+    HOSHI_ASSIGN_OR_RETURN(PriorFinding id, IdentificationFromRow(row, 5));
+    f.trigger = id.trigger;
+    f.identified_at = std::move(id.identified_at);
+    f.disclosed_at = std::move(id.disclosed_at);
+    f.lead_time = id.lead_time;
     HOSHI_ASSIGN_OR_RETURN(f.resolved_at, row.GetText(9));
     HOSHI_ASSIGN_OR_RETURN(f.product, row.GetText(10));
     f.overdue = IsOverdue(f, now);
