@@ -291,13 +291,7 @@ class Pep440Parser {
         }
       }
       if (found) {
-        const std::size_t before_sep = i_;
-        SkipSep();
-        v.pre_num = Digits();
-        if (v.pre_num.empty()) {
-          i_ = before_sep;
-          v.pre_num = "0";
-        }
+        v.pre_num = OptionalNumber();
       } else {
         i_ = save;
       }
@@ -313,13 +307,7 @@ class Pep440Parser {
         SkipSep();
         if (Word("post") || Word("rev") || Word("r")) {
           v.has_post = true;
-          const std::size_t before_sep = i_;
-          SkipSep();
-          v.post_num = Digits();
-          if (v.post_num.empty()) {
-            i_ = before_sep;
-            v.post_num = "0";
-          }
+          v.post_num = OptionalNumber();
         } else {
           i_ = save;
         }
@@ -331,13 +319,7 @@ class Pep440Parser {
       SkipSep();
       if (Word("dev")) {
         v.has_dev = true;
-        const std::size_t before_sep = i_;
-        SkipSep();
-        v.dev_num = Digits();
-        if (v.dev_num.empty()) {
-          i_ = before_sep;
-          v.dev_num = "0";
-        }
+        v.dev_num = OptionalNumber();
       } else {
         i_ = save;
       }
@@ -387,6 +369,18 @@ class Pep440Parser {
     while (!s_.empty() && std::isspace(static_cast<unsigned char>(s_.back()))) {
       s_.pop_back();
     }
+  }
+  /// `[-_.]?N?` after a pre/post/dev word: the number, or "0" (leaving a separator that is not
+  /// followed by digits unread).
+  std::string OptionalNumber() {
+    const std::size_t before_sep = i_;
+    SkipSep();
+    std::string n = Digits();
+    if (n.empty()) {
+      i_ = before_sep;
+      n = "0";
+    }
+    return n;
   }
   std::string Digits() {
     const std::size_t start = i_;
