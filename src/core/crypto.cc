@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include "hoshi/core/text.h"
+
 namespace hoshi {
 namespace {
 
@@ -77,23 +79,12 @@ Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
     return BadEncoding();
   }
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
+
   Bytes out;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]);
-    const int lo = nibble(hex[i + 1]);
+    const int hi = HexDigitValue(hex[i]);
+    const int lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       return BadEncoding();
     }

@@ -12,6 +12,7 @@
 
 #include "hoshi/core/error_code.h"
 #include "hoshi/core/json.h"
+#include "hoshi/core/text.h"
 #include "hoshi/http/client.h"
 #include "hoshi/http/server.h"
 
@@ -20,19 +21,6 @@
 namespace hoshi::http {
 namespace detail {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 char ToLowerAscii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -57,8 +45,8 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out) {
       if (i + 2 >= in.size()) {
         return false;
       }
-      const int hi = HexValue(in[i + 1]);
-      const int lo = HexValue(in[i + 2]);
+      const int hi = HexDigitValue(in[i + 1]);
+      const int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) {
         return false;
       }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "hoshi/core/text.h"
 #include "hoshi/sbom/messages.h"
 
 namespace hoshi::sbom {
@@ -78,19 +79,6 @@ bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
-int HexValue(char c) {
-  if (IsDigit(c)) {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 std::optional<std::string> Decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -102,8 +90,8 @@ std::optional<std::string> Decode(std::string_view s) {
     if (i + 2 >= s.size()) {
       return std::nullopt;
     }
-    const int hi = HexValue(s[i + 1]);
-    const int lo = HexValue(s[i + 2]);
+    const int hi = HexDigitValue(s[i + 1]);
+    const int lo = HexDigitValue(s[i + 2]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

@@ -15,6 +15,16 @@ TEST(TextTest, Utf8LengthCountsCodePoints) {
   static_assert(Utf8Length("日本") == 2);
 }
 
+TEST(TextTest, HexDigitValues) {
+  EXPECT_EQ(HexDigitValue('0'), 0);
+  EXPECT_EQ(HexDigitValue('9'), 9);
+  EXPECT_EQ(HexDigitValue('a'), 10);
+  EXPECT_EQ(HexDigitValue('F'), 15);
+  EXPECT_EQ(HexDigitValue('g'), -1);
+  EXPECT_EQ(HexDigitValue('%'), -1);
+  static_assert(HexDigitValue('c') == 12);
+}
+
 TEST(TextTest, DisplayWidthCountsWideCharactersTwice) {
   EXPECT_EQ(DisplayWidth(""), 0u);
   EXPECT_EQ(DisplayWidth("high"), 4u);

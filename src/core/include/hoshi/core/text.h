@@ -18,6 +18,20 @@ namespace hoshi {
   return n;
 }
 
+/// The value of a hexadecimal digit (0–15), or -1 for any other character.
+[[nodiscard]] constexpr int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
 /// The number of terminal columns UTF-8 text takes: East Asian wide and full-width characters
 /// (CJK, kana, hangul, full-width forms) count two, everything else one. For aligned tables.
 [[nodiscard]] constexpr std::size_t DisplayWidth(std::string_view text) {
