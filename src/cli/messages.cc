@@ -80,6 +80,7 @@ constexpr std::array kMessages{
                  "新たな検出 {4} 件、解消 {5} 件。",
                  "Advisories: {0} new, {1} modified, {2} unchanged, {3} failed. {4} new findings, "
                  "{5} resolved."},
+    MessageEntry{"err.write_output", "「{0}」に書き込めません。", "Cannot write to '{0}'."},
     MessageEntry{"err.read_dir", "フォルダ「{0}」を読めません。", "Cannot read the folder '{0}'."},
     MessageEntry{"err.bad_listen",
                  "待ち受けアドレス「{0}」は「ホスト:ポート」の形で指定してください。",

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -109,8 +110,20 @@ Result<std::vector<sbom::VexStatement>> LoadVex(const SbomOptions& o) {
 }
 
 Status WriteOutput(const Context& ctx, const SbomOptions& o, const std::string& text) {
-  if (o.output.empty()) {
+  if (o.output.empty() || o.output == "-") {
     ctx.out << text;
+    return Status::Ok();
+  }
+  // Regular files are replaced atomically; anything else (/dev/null, a FIFO) is written in
+  // place — renaming over it would replace the device with a file.
+  std::error_code ec;
+  const auto status = fs::status(o.output, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    std::ofstream out(o.output, std::ios::binary);
+    out << text;
+    if (!out) {
+      return MakeError(ErrorCode::kIoError, CliMessages(), "err.write_output", o.output);
+    }
     return Status::Ok();
   }
   return WriteFileAtomic(o.output, text);

@@ -188,6 +188,7 @@ struct NewFinding {
   std::string_view identified_at;
   std::string_view disclosed_at;
   std::optional<std::chrono::milliseconds> lead_time;
+  bool replace = true;  ///< an older row for the same (SBOM, component, advisory) may exist
 };
 
 Status UpsertFinding(storage::Connection& conn, const NewFinding& f) {
@@ -196,9 +197,11 @@ Status UpsertFinding(storage::Connection& conn, const NewFinding& f) {
   const Value lead =
       f.lead_time ? Value{static_cast<std::int64_t>(f.lead_time->count())} : Value{nullptr};
   const std::vector<Value> del{std::string(f.sbom_id), f.component_index, f.finding->advisory_id};
-  HOSHI_RETURN_IF_ERROR(conn.Query(
-      "DELETE FROM sbom_findings WHERE sbom_id = ? AND component_idx = ? AND advisory_id = ?",
-      del));
+  if (f.replace) {
+    HOSHI_RETURN_IF_ERROR(conn.Query(
+        "DELETE FROM sbom_findings WHERE sbom_id = ? AND component_idx = ? AND advisory_id = ?",
+        del));
+  }
   const std::vector<Value> p{std::string(f.sbom_id),
                              f.component_index,
                              f.finding->advisory_id,
@@ -407,9 +410,9 @@ Result<StoredSbom> FleetStore::AddSbom(std::string_view organization_id, std::st
       continue;
     }
     HOSHI_RETURN_IF_ERROR(UpsertFinding(
-        conn_,
-        NewFinding{s.id, it->second, s.organization_id, &f, FindingTrigger::kSbomUpload, now,
-                   DisclosedAt(*db.Find(f.advisory_id), AdvisoryChange::kNew), std::nullopt}));
+        conn_, NewFinding{s.id, it->second, s.organization_id, &f, FindingTrigger::kSbomUpload, now,
+                          DisclosedAt(*db.Find(f.advisory_id), AdvisoryChange::kNew), std::nullopt,
+                          /*replace=*/false}));  // a new SBOM has no findings yet
   }
   HOSHI_RETURN_IF_ERROR(tx.Commit());
   return s;
@@ -530,7 +533,11 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
       matched.emplace(sbom_id, idx);
       affected.insert(sbom_id);
       // A finding already open for this instance keeps its first identification time.
-      HOSHI_ASSIGN_OR_RETURN(auto prior, LoadPrior(conn_, sbom_id, idx, advisory.id));
+      // A new advisory has no findings yet: no earlier row to look up or replace.
+      std::optional<PriorFinding> prior;
+      if (out.change != AdvisoryChange::kNew) {
+        HOSHI_ASSIGN_OR_RETURN(prior, LoadPrior(conn_, sbom_id, idx, advisory.id));
+      }
       NewFinding nf{sbom_id, idx, org_id, &one.front(), trigger, now, disclosed, lead};
       if (prior) {
         nf.trigger = prior->trigger;
@@ -540,6 +547,7 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
       } else {
         ++out.new_findings;
       }
+      nf.replace = out.change != AdvisoryChange::kNew;
       HOSHI_RETURN_IF_ERROR(UpsertFinding(conn_, nf));
     }
   }

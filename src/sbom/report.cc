@@ -253,9 +253,9 @@ Json ReportToJson(const ScanReport& report) {
   return Json{{"tool", {{"name", "hoshitori"}, {"version", report.tool_version}}},
               {"generated_at", report.generated_at},
               {"advisories", report.advisories},
-              {"documents", docs},
+              {"documents", std::move(docs)},
               {"summary", SummaryJson(report)},
-              {"findings", findings}};
+              {"findings", std::move(findings)}};
 }
 
 Json ReportToSarif(const ScanReport& report) {
@@ -315,8 +315,8 @@ Json ReportToSarif(const ScanReport& report) {
                                 {{"name", "hoshitori"},
                                  {"version", report.tool_version},
                                  {"informationUri", "https://github.com/hoshitori/hoshitori"},
-                                 {"rules", rules}}}}},
-                             {"results", results}}})}};
+                                 {"rules", std::move(rules)}}}}},
+                             {"results", std::move(results)}}})}};
 }
 
 Json ReportToCycloneDxVdr(const ScanReport& report) {
@@ -399,8 +399,8 @@ Json ReportToCycloneDxVdr(const ScanReport& report) {
               {"serialNumber", report.serial},
               {"version", 1},
               {"metadata", metadata},
-              {"components", components},
-              {"vulnerabilities", vulnerabilities}};
+              {"components", std::move(components)},
+              {"vulnerabilities", std::move(vulnerabilities)}};
 }
 
 std::string ReportToTable(const ScanReport& report, Lang lang) {

@@ -239,6 +239,11 @@ TEST_F(CliE2eTest, SbomScanFormatsThresholdsVexAndErrors) {
   EXPECT_EQ((*doc)["version"], "2.1.0");
   EXPECT_EQ((*doc)["runs"][0]["results"].size(), 2u);
 
+  // Output to a device is written in place, never renamed over (the device stays a device).
+  r = Exec({"sbom", "scan", bom, "--advisories", adv, "--format", "json", "-o", "/dev/null"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+
   // OpenVEX: django is not affected in this product → only the unrated finding is left.
   const std::string vex = Write("vex.json", R"({"@context":"https://openvex.dev/ns/v0.2.0",
 "@id":"https://example.com/vex/2","author":"test","timestamp":"2026-11-22T00:00:00Z","version":1,
