@@ -470,6 +470,7 @@ void RegisterCommands(CLI::App& app, Context& ctx, std::function<int()>& action)
   migrate->callback([&action, &ctx] { action = [&ctx] { return AdminMigrate(ctx); }; });
   RegisterPlatformCommands(app, admin, ctx, action);
   RegisterSbomCommands(app, ctx, action);
+  RegisterTelemetryCommands(app, ctx, action);
 }
 
 }  // namespace hoshi::cli

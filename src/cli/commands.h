@@ -51,6 +51,9 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
 /// Adds `sbom scan` and `sbom import-advisories` (sbom_commands.cc).
 void RegisterSbomCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
 
+/// Adds `telemetry analyze` (telemetry_commands.cc).
+void RegisterTelemetryCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
+
 /// Adds `catalog import-ipa` (import_ipa.cc).
 void RegisterImportIpa(CLI::App* catalog, Context& ctx, std::function<int()>& action);
 

@@ -301,5 +301,37 @@ TEST_F(CliE2eTest, SbomScanOfRealGoSbomFindsGoAdvisories) {
   }
 }
 
+TEST_F(CliE2eTest, TelemetryAnalyzeMatchesIndicatorsAndCountsMalformedRecords) {
+  const std::string log =
+      Write("conn.log",
+            "#separator \\x09\n"
+            "#path\tconn\n"
+            "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n"
+            "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\n"
+            "1700000000.000001\tC1\t10.1.0.5\t50000\t198.51.100.66\t443\ttcp\n"
+            "1700000001.5\tC2\t10.1.0.6\t50001\tnot-an-ip\t443\ttcp\n"
+            "1700000002.25\tC3\t10.1.0.7\t50002\t192.0.2.1\t80\ttcp\n");
+  const std::string list = Write("feed.txt", "# test feed\n198.51.100.0/24\t5\n");
+  auto r = Exec({"telemetry", "analyze", log, "--indicators", list, "--format", "json",
+                 "--progress", "never"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = ParseJson(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  EXPECT_EQ((*json)["stats"]["events"], 2);
+  EXPECT_EQ((*json)["stats"]["malformed"]["bad_ip"], 1);
+  EXPECT_EQ((*json)["indicators"], 1);
+  ASSERT_EQ((*json)["detections"].size(), 1u);
+  EXPECT_EQ((*json)["detections"][0]["kind"], "indicator_hit");
+  EXPECT_EQ((*json)["detections"][0]["dst"], "198.51.100.66");
+  EXPECT_NE(r.err.find("追加 1 件"), std::string::npos) << r.err;
+
+  r = Exec({"--lang", "en", "telemetry", "analyze", log});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("0 detections. 3 records (2 events, 0 skipped, 1 malformed)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Exec({"telemetry", "analyze", (dir_ / "missing").string()}).exit_code, 66);
+}
+
 }  // namespace
 }  // namespace hoshi
