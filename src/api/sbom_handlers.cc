@@ -47,18 +47,11 @@ Json StoredFindingJson(const sbom::StoredFinding& f) {
 }
 
 Json FindingsSummary(const std::vector<sbom::StoredFinding>& findings) {
-  int open = 0;
-  int suppressed = 0;
-  int overdue = 0;
-  int kev = 0;
-  for (const auto& f : findings) {
-    open += f.state == sbom::FindingState::kOpen ? 1 : 0;
-    suppressed += f.state == sbom::FindingState::kSuppressed ? 1 : 0;
-    overdue += f.overdue ? 1 : 0;
-    kev += f.state == sbom::FindingState::kOpen && f.finding.known_exploited ? 1 : 0;
-  }
-  return Json{
-      {"open", open}, {"suppressed", suppressed}, {"overdue", overdue}, {"known_exploited", kev}};
+  const sbom::FindingCounts c = sbom::CountFindings(findings);
+  return Json{{"open", c.open},
+              {"suppressed", c.suppressed},
+              {"overdue", c.overdue},
+              {"known_exploited", c.known_exploited}};
 }
 
 /// The SBOM, when the caller is a member of its organisation (else hidden).

@@ -85,7 +85,7 @@ std::string RenderTable(const Context& ctx, const defense::ParseStats& stats,
   out += ja ? fmt::format("検知 {} 件。記録 {} 行（イベント {} 件、対象外 {} 件、不正 {} 件）\n",
                           n(detections.size()), n(stats.lines), n(stats.events), n(stats.skipped),
                           n(stats.MalformedTotal()))
-            : fmt::format("{} detections. {} records ({} events, {} skipped, {} malformed)\n",
+            : fmt::format("Detections: {}. Records: {} ({} events, {} skipped, {} malformed)\n",
                           n(detections.size()), n(stats.lines), n(stats.events), n(stats.skipped),
                           n(stats.MalformedTotal()));
   for (const auto& [reason, count] : stats.malformed) {

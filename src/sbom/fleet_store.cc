@@ -769,6 +769,17 @@ Result<std::vector<std::string>> FleetStore::SharedWith(std::string_view supplie
   return out;
 }
 
+FindingCounts CountFindings(std::span<const StoredFinding> findings) {
+  FindingCounts c;
+  for (const auto& f : findings) {
+    c.open += f.state == FindingState::kOpen ? 1 : 0;
+    c.suppressed += f.state == FindingState::kSuppressed ? 1 : 0;
+    c.overdue += f.overdue ? 1 : 0;
+    c.known_exploited += f.state == FindingState::kOpen && f.finding.known_exploited ? 1 : 0;
+  }
+  return c;
+}
+
 std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias) {
   if (db.Find(id_or_alias) != nullptr) {
     return std::string(id_or_alias);

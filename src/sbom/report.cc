@@ -122,6 +122,29 @@ std::string_view SarifLevel(const Finding& f) {
   return f.base_score.value_or(0) >= 4.0 ? "warning" : "note";
 }
 
+/// Severity and VEX status words for the terminal table (JVN's Japanese severity terms).
+std::string_view Label(std::string_view word, Lang lang) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kJa{{
+      {"critical", "緊急"},
+      {"high", "重要"},
+      {"medium", "警告"},
+      {"low", "注意"},
+      {"none", "なし"},
+      {"unknown", "不明"},
+      {"not_affected", "影響なし"},
+      {"fixed", "修正済み"},
+      {"affected", "影響あり"},
+  }};
+  if (lang == Lang::kJa) {
+    for (const auto& [en, ja] : kJa) {
+      if (en == word) {
+        return ja;
+      }
+    }
+  }
+  return word;
+}
+
 std::string ScoreText(const std::optional<double>& score) {
   return score ? fmt::format("{:.1f}", *score) : std::string("-");
 }
@@ -418,12 +441,12 @@ std::string ReportToTable(const ScanReport& report, Lang lang) {
   std::vector<std::array<std::string, 6>> rows;
   for (const auto& item : report.findings) {
     const Finding& f = item.finding;
-    std::string severity(SeverityLabel(f.base_score));
+    std::string severity(Label(SeverityLabel(f.base_score), lang));
     if (f.known_exploited) {
       severity += " KEV";
     }
     if (f.suppressed_by) {
-      severity = fmt::format("({})", VexStatusName(f.suppressed_by->status));
+      severity = fmt::format("({})", Label(VexStatusName(f.suppressed_by->status), lang));
     }
     rows.push_back({severity, ScoreText(f.base_score), f.advisory_id,
                     f.package.name.empty() ? f.component_name : f.package.name, f.version,
@@ -462,7 +485,7 @@ std::string ReportToTable(const ScanReport& report, Lang lang) {
                           FormatNumber(summary["known_exploited"].get<long long>()),
                           FormatNumber(summary["suppressed"].get<long long>()),
                           FormatNumber(static_cast<long long>(report.documents.size())))
-            : fmt::format("{} findings ({} known exploited, {} suppressed by VEX), {} SBOMs\n",
+            : fmt::format("Findings: {} ({} known exploited, {} suppressed by VEX); SBOMs: {}\n",
                           FormatNumber(summary["total"].get<long long>()),
                           FormatNumber(summary["known_exploited"].get<long long>()),
                           FormatNumber(summary["suppressed"].get<long long>()),

@@ -83,6 +83,15 @@ std::vector<std::string_view> GenericTokens(std::string_view s) {
   return out;
 }
 
+/// One token of a dotted version: a number is newer than a word; numbers compare numerically
+/// (any length), words by bytes.
+int CompareMixedToken(std::string_view a, bool a_number, std::string_view b, bool b_number) {
+  if (a_number != b_number) {
+    return a_number ? 1 : -1;
+  }
+  return a_number ? CompareDigits(a, b) : Sign(a.compare(b));
+}
+
 int GenericCompare(std::string_view a, std::string_view b) {
   const auto ta = GenericTokens(a);
   const auto tb = GenericTokens(b);
@@ -93,12 +102,7 @@ int GenericCompare(std::string_view a, std::string_view b) {
     if (i >= tb.size()) {
       return 1;
     }
-    const bool na = IsDigit(ta[i][0]);
-    const bool nb = IsDigit(tb[i][0]);
-    if (na != nb) {
-      return na ? 1 : -1;
-    }
-    const int c = na ? CompareDigits(ta[i], tb[i]) : Sign(ta[i].compare(tb[i]));
+    const int c = CompareMixedToken(ta[i], IsDigit(ta[i][0]), tb[i], IsDigit(tb[i][0]));
     if (c != 0) {
       return c;
     }
@@ -1134,12 +1138,7 @@ int CompareGem(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < std::max(sa.size(), sb.size()); ++i) {
     const std::string_view pa = i < sa.size() ? std::string_view(sa[i]) : "0";
     const std::string_view pb = i < sb.size() ? std::string_view(sb[i]) : "0";
-    const bool na = AllDigits(pa);
-    const bool nb = AllDigits(pb);
-    if (na != nb) {
-      return na ? 1 : -1;
-    }
-    const int c = na ? CompareDigits(pa, pb) : Sign(pa.compare(pb));
+    const int c = CompareMixedToken(pa, AllDigits(pa), pb, AllDigits(pb));
     if (c != 0) {
       return c;
     }

@@ -223,6 +223,9 @@ TEST_F(CliE2eTest, SbomScanFormatsThresholdsVexAndErrors) {
   EXPECT_NE(r.out.find("introduced 4.0, fixed 4.2.8"), std::string::npos);
   EXPECT_NE(r.out.find("検出 2 件"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "");  // no progress bar when not on a terminal
+  r = Exec({"sbom", "scan", bom, "--advisories", adv, "--progress", "always"});
+  EXPECT_NE(r.err.find("アドバイザリ ["), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] 2 / 2"), std::string::npos) << r.err;
 
   EXPECT_EQ(Exec({"sbom", "scan", bom, "--advisories", adv, "--fail-on", "high"}).exit_code, 1);
   EXPECT_EQ(Exec({"sbom", "scan", bom, "--advisories", adv, "--fail-on", "critical"}).exit_code, 1);
@@ -327,7 +330,7 @@ TEST_F(CliE2eTest, TelemetryAnalyzeMatchesIndicatorsAndCountsMalformedRecords) {
 
   r = Exec({"--lang", "en", "telemetry", "analyze", log});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("0 detections. 3 records (2 events, 0 skipped, 1 malformed)"),
+  EXPECT_NE(r.out.find("Detections: 0. Records: 3 (2 events, 0 skipped, 1 malformed)"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(Exec({"telemetry", "analyze", (dir_ / "missing").string()}).exit_code, 66);

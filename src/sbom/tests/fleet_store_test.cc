@@ -285,6 +285,20 @@ StoredFinding Open(std::optional<double> score, bool kev, std::string published,
   return f;
 }
 
+TEST(CountFindingsTest, CountsByStateOverdueAndKev) {
+  std::vector<StoredFinding> list(5);
+  list[0].overdue = true;
+  list[1].finding.known_exploited = true;
+  list[2].state = FindingState::kSuppressed;
+  list[2].finding.known_exploited = true;  // suppressed: not counted as open KEV
+  list[3].state = FindingState::kResolved;
+  const FindingCounts c = CountFindings(list);
+  EXPECT_EQ(c.open, 3u);
+  EXPECT_EQ(c.suppressed, 1u);
+  EXPECT_EQ(c.overdue, 1u);
+  EXPECT_EQ(c.known_exploited, 1u);
+}
+
 TEST(OverdueTest, FollowsScsCriterion4442) {
   const TimePoint now = *ParseTimestamp("2026-11-22T00:00:00Z");
   struct Case {

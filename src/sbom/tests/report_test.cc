@@ -126,15 +126,21 @@ TEST(ReportTest, CycloneDxVdrGroupsByAdvisory) {
 }
 
 TEST(ReportTest, TableInBothLanguages) {
-  const auto report = Report({Sample("GO-1", 9.8, true)});
+  Finding suppressed = Sample("GO-2", 5.0);
+  suppressed.suppressed_by = VexStatement{"GO-2", {}, {}, VexStatus::kNotAffected, "", "", ""};
+  const auto report = Report({Sample("GO-1", 9.8, true), suppressed});
   const std::string ja = ReportToTable(report, Lang::kJa);
+  EXPECT_NE(ja.find("(影響なし)"), std::string::npos) << ja;
   EXPECT_NE(ja.find("重大度"), std::string::npos);
-  EXPECT_NE(ja.find("critical KEV"), std::string::npos);
+  EXPECT_NE(ja.find("緊急 KEV"), std::string::npos);
   EXPECT_NE(ja.find("introduced 0, fixed 0.17.0"), std::string::npos);
-  EXPECT_NE(ja.find("検出 1 件（うちKEV 1 件、VEXで除外 0 件）"), std::string::npos);
+  EXPECT_NE(ja.find("検出 1 件（うちKEV 1 件、VEXで除外 1 件）"), std::string::npos);
   const std::string en = ReportToTable(report, Lang::kEn);
   EXPECT_NE(en.find("SEVERITY"), std::string::npos);
-  EXPECT_NE(en.find("1 findings (1 known exploited"), std::string::npos);
+  EXPECT_NE(en.find("critical KEV"), std::string::npos);
+  EXPECT_NE(en.find("Findings: 1 (1 known exploited, 1 suppressed by VEX); SBOMs: 1"),
+            std::string::npos);
+  EXPECT_NE(en.find("(not_affected)"), std::string::npos);
   // Columns line up: "ID" starts where "GO-1" starts.
   const auto header_end = en.find('\n');
   EXPECT_EQ(en.find("ID"), en.find("GO-1") - header_end - 1);

@@ -59,6 +59,16 @@ struct StoredFinding {
   /// identified_at − disclosed_at for advisory-triggered findings (nullopt for uploads).
   std::optional<std::chrono::milliseconds> lead_time;
   std::string resolved_at;
+  /// What a list of findings holds: open, suppressed by VEX, overdue under 4-4-4-2, open and
+  /// known exploited.
+  struct FindingCounts {
+    std::size_t open = 0;
+    std::size_t suppressed = 0;
+    std::size_t overdue = 0;
+    std::size_t known_exploited = 0;
+  };
+  [[nodiscard]] FindingCounts CountFindings(std::span<const StoredFinding> findings);
+
   /// The advisory id for an id or an alias (CVE-…, GHSA-…); the input itself when unknown.
   [[nodiscard]] std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias);
 
@@ -156,6 +166,16 @@ class FleetStore {
   storage::Connection& conn_;
   const Clock& clock_;
 };
+
+/// What a list of findings holds: open, suppressed by VEX, overdue under 4-4-4-2, open and
+/// known exploited.
+struct FindingCounts {
+  std::size_t open = 0;
+  std::size_t suppressed = 0;
+  std::size_t overdue = 0;
+  std::size_t known_exploited = 0;
+};
+[[nodiscard]] FindingCounts CountFindings(std::span<const StoredFinding> findings);
 
 /// The advisory id for an id or an alias (CVE-…, GHSA-…); the input itself when unknown.
 [[nodiscard]] std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias);
