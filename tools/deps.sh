@@ -9,8 +9,9 @@ HOSHI_BUILD_PACKAGES=(
   libsqlite3-dev libpq-dev libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libxlsxwriter-dev
   libboost1.74-dev libboost-system1.74-dev libspdlog-dev libsimdjson-dev libbenchmark-dev zlib1g-dev
+  libnats-dev
 )
-HOSHI_TEST_PACKAGES=(postgresql clang-format chromium fonts-noto-cjk)
+HOSHI_TEST_PACKAGES=(postgresql clang-format chromium fonts-noto-cjk nats-server)
 
 hoshi_ensure_deps() {
   local wanted=("${HOSHI_BUILD_PACKAGES[@]}")

@@ -3,12 +3,14 @@
 // authorisation helpers every handler uses.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,12 +21,15 @@
 #include "hoshi/core/json.h"
 #include "hoshi/cred/issuer_key.h"
 #include "hoshi/cred/vc.h"
+#include "hoshi/defense/indicators.h"
+#include "hoshi/defense/telemetry_worker.h"
 #include "hoshi/org/identity.h"
 #include "hoshi/org/roles.h"
 #include "hoshi/sbom/advisory.h"
 #include "hoshi/storage/blob_store.h"
 #include "hoshi/storage/database.h"
 #include "hoshi/storage/pool.h"
+#include "hoshi/stream/stream.h"
 
 namespace hoshi::api {
 
@@ -56,6 +61,19 @@ struct AdvisoryState {
   sbom::AdvisoryDb db;
 };
 
+/// Collective-defense telemetry: where ingested batches go, and the indicators the workers match
+/// (replaced as a whole on reload; readers keep the set they took).
+struct TelemetryState {
+  std::unique_ptr<stream::Broker> broker;  ///< MemoryQueue (embedded) or JetStream (scale-out)
+  std::uint64_t max_payload = 0;           ///< largest message the broker takes
+  mutable std::mutex mu;
+  std::shared_ptr<const defense::IndicatorSet> indicators;
+  [[nodiscard]] std::shared_ptr<const defense::IndicatorSet> Indicators() const {
+    const std::lock_guard lock(mu);
+    return indicators;
+  }
+};
+
 /// Shared, read-only-after-start state of the platform.
 struct Shared {
   PlatformOptions options;
@@ -67,6 +85,7 @@ struct Shared {
   org::PasswordPolicy password_policy;
   const Platform* platform = nullptr;  ///< for values that may change after start (public URL)
   std::shared_ptr<AdvisoryState> advisories = std::make_shared<AdvisoryState>();
+  std::shared_ptr<TelemetryState> telemetry = std::make_shared<TelemetryState>();
 };
 
 struct Platform::Impl {
@@ -74,6 +93,14 @@ struct Platform::Impl {
   mutable std::mutex url_mu;
   std::unique_ptr<storage::ConnectionPool> pool;
   std::optional<SystemClock> system_clock;
+  // Embedded telemetry workers (StartTelemetryWorkers); stopped before anything above goes.
+  std::mutex workers_mu;
+  std::atomic<bool> workers_stop{false};
+  std::vector<std::unique_ptr<stream::Consumer>> consumers;
+  std::vector<std::unique_ptr<defense::TelemetryWorker>> workers;
+  std::vector<std::thread> worker_threads;
+  void StopTelemetryWorkers();
+  ~Impl() { StopTelemetryWorkers(); }
 };
 
 struct Context {
@@ -218,6 +245,23 @@ HOSHI_API_HANDLER(UnshareSbomFindings);
 HOSHI_API_HANDLER(AffectedSuppliers);
 HOSHI_API_HANDLER(ImportAdvisory);
 HOSHI_API_HANDLER(GetAdvisory);
+// telemetry_handlers.cc
+HOSHI_API_HANDLER(IngestTelemetry);
+HOSHI_API_HANDLER(ListTelemetryBatches);
+HOSHI_API_HANDLER(GetTelemetryBatch);
+HOSHI_API_HANDLER(ListDetections);
+HOSHI_API_HANDLER(ListEarlyWarnings);
+HOSHI_API_HANDLER(AcknowledgeEarlyWarning);
+HOSHI_API_HANDLER(ListTelemetryConsents);
+HOSHI_API_HANDLER(SetTelemetryConsent);
+HOSHI_API_HANDLER(ListCampaigns);
+HOSHI_API_HANDLER(GetCampaign);
+HOSHI_API_HANDLER(ExportStix);
+HOSHI_API_HANDLER(TaxiiDiscovery);
+HOSHI_API_HANDLER(TaxiiApiRoot);
+HOSHI_API_HANDLER(TaxiiCollections);
+HOSHI_API_HANDLER(TaxiiCollection);
+HOSHI_API_HANDLER(TaxiiObjects);
 #undef HOSHI_API_HANDLER
 // NOLINTEND(readability-identifier-naming)
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The in-process session (demo set-up, tests), operator bootstrap and the demo data set.
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "hoshi/core/crypto.h"
+#include "hoshi/defense/synthetic.h"
+#include "hoshi/defense/telemetry_store.h"
 #include "hoshi/org/audit.h"
 #include "hoshi/org/corporate_number.h"
 #include "hoshi/storage/pool.h"
@@ -283,6 +286,54 @@ Status SeedDemoSbom(LocalSession& op, LocalSession& supplier, const std::string&
   return Must(supplier, "PUT", "/api/v1/orgs/" + supplier_id + "/sbom-shares/" + buyer_id).status();
 }
 
+/// Demo telemetry: the three suppliers' sensors all saw the same (synthetic) C2 beacon and DNS
+/// tunnel, which makes campaigns; 星取精機 agreed to warn its buyer without its name, 北辰電子工業
+/// with it. Recorded directly (not through the queue), so the demo is complete at once.
+Status SeedDemoTelemetry(LocalSession& sa, LocalSession& sb, const std::string& sa_id,
+                         const std::string& sb_id, const std::vector<std::string>& sensors,
+                         storage::ConnectionPool& pool, const Clock& clock,
+                         const defense::CorrelationConfig& correlation) {
+  for (auto [session, org, disclose] :
+       {std::tuple{&sa, &sa_id, false}, std::tuple{&sb, &sb_id, true}}) {
+    HOSHI_ASSIGN_OR_RETURN(Json consents,
+                           Must(*session, "GET", "/api/v1/orgs/" + *org + "/telemetry/consents"));
+    for (const Json& c : consents["consents"]) {
+      HOSHI_RETURN_IF_ERROR(Must(*session, "PUT",
+                                 "/api/v1/orgs/" + *org + "/telemetry/consents/" +
+                                     c["relationship_id"].get<std::string>(),
+                                 Json{{"warn_buyer", true}, {"disclose_identity", disclose}})
+                                .status());
+    }
+  }
+  defense::SyntheticConfig config;
+  config.hosts = 30;
+  config.destinations = 200;
+  config.beacons = 1;
+  config.sni_beacons = 1;
+  config.tunnel_queries = 200;
+  config.long_connection_s = 0;
+  config.start_s =
+      std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count() -
+      config.duration_s;
+  HOSHI_ASSIGN_OR_RETURN(auto events, defense::GenerateSyntheticEvents(config));
+  std::ostringstream log;
+  HOSHI_RETURN_IF_ERROR(defense::WriteZeekConnLog(log, events));
+  HOSHI_ASSIGN_OR_RETURN(defense::BatchAnalysis analysis,
+                         defense::AnalyseBatch(log.str(), "conn.log", nullptr));
+  HOSHI_ASSIGN_OR_RETURN(storage::Lease conn, pool.Acquire());
+  defense::TelemetryStore store(*conn, clock, correlation);
+  for (const std::string& org : sensors) {
+    defense::BatchRecord r;
+    r.id = "demo-" + org;
+    r.organization_id = org;
+    r.source = "demo-sensor";
+    r.bytes = log.str().size();
+    r.analysis = analysis;
+    HOSHI_RETURN_IF_ERROR(store.RecordBatch(r).status());
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<LoginInfo>> Platform::SeedDemo() {
   std::vector<LoginInfo> logins;
   const std::string pw(kDemoPassword);
@@ -458,6 +509,10 @@ Result<std::vector<LoginInfo>> Platform::SeedDemo() {
                             .status());
   HOSHI_RETURN_IF_ERROR(
       SeedDemoSbom(op, sa, org_id[kSupplierA.number], buyer_id, impl_->shared.clock->Now()));
+  HOSHI_RETURN_IF_ERROR(SeedDemoTelemetry(
+      sa, sb, org_id[kSupplierA.number], org_id[kSupplierB.number],
+      {org_id[kSupplierA.number], org_id[kSupplierB.number], org_id[kTier2.number]}, *impl_->pool,
+      *impl_->shared.clock, impl_->shared.options.correlation));
   return logins;
 }
 

@@ -60,6 +60,23 @@ constexpr std::array kMessages{
     MessageEntry{"api.report_format",
                  "形式（format）は json, sarif, cyclonedx のいずれかにしてください。",
                  "The format must be json, sarif or cyclonedx."},
+    MessageEntry{"api.telemetry_too_large",
+                 "テレメトリのバッチは{0}バイトまでです。分割して送ってください。",
+                 "A telemetry batch may hold at most {0} bytes; split it."},
+    MessageEntry{
+        "api.telemetry_format",
+        "ログの形式を判別できません（Zeek TSV/JSON、Suricata EVE、syslog/CEF、gzip に対応）。",
+        "The log format is not recognised (Zeek TSV/JSON, Suricata EVE, syslog/CEF, gzip "
+        "are supported)."},
+    MessageEntry{"api.warning_self",
+                 "貴社を含む{0}組織で、同じ攻撃側の宛先（{1}）への不審な通信が検知されました。",
+                 "Suspicious traffic to the same attacker-side target ({1}) was detected at {0} "
+                 "organisations, yours among them."},
+    MessageEntry{
+        "api.warning_supplier",
+        "取引先（{0}）を含む{1}組織で、同じ攻撃側の宛先（{2}）への不審な通信が検知されました。",
+        "Suspicious traffic to the same attacker-side target ({2}) was detected at {1} "
+        "organisations, among them your supplier ({0})."},
     MessageEntry{"api.not_a_buyer", "組織「{0}」は自社の発注者として登録されていません。",
                  "Organisation '{0}' is not registered as one of your buyers."},
     MessageEntry{"api.review_missing", "{0}審査の合格結果がまだありません。",

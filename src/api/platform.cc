@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hoshi/api/platform.h"
 
+#include <algorithm>
 #include <exception>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,8 @@
 #include "hoshi/org/audit.h"
 #include "hoshi/sbom/fleet.h"
 #include "hoshi/storage/pool.h"
+#include "hoshi/stream/jetstream.h"
+#include "hoshi/stream/memory_queue.h"
 
 #include "context.h"
 
@@ -219,10 +222,93 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& option
   HOSHI_RETURN_IF_ERROR(
       WriteFileAtomic(options.data_dir / "keys" / "issuer.did", impl->shared.issuer_did + "\n"));
   impl->shared.issuer.emplace(std::move(issuer));
+  // Telemetry batches: an in-process queue (embedded) or NATS JetStream (scale-out).
+  TelemetryState& telemetry = *impl->shared.telemetry;
+  if (options.nats_url.empty()) {
+    stream::MemoryQueueOptions qo;
+    qo.max_bytes = std::max<std::size_t>(qo.max_bytes, 4 * options.max_telemetry_bytes);
+    HOSHI_ASSIGN_OR_RETURN(auto queue, stream::MemoryQueue::Create(qo));
+    telemetry.broker = std::move(queue);
+    telemetry.max_payload = options.max_telemetry_bytes;
+  } else {
+    stream::JetStreamOptions jo;
+    jo.url = options.nats_url;
+    HOSHI_ASSIGN_OR_RETURN(auto js, stream::JetStream::Connect(jo));
+    const auto server_max = static_cast<std::uint64_t>(std::max<std::int64_t>(
+        0, js->max_payload() - static_cast<std::int64_t>(defense::kMaxEnvelopeMetadataBytes)));
+    telemetry.max_payload = std::min(options.max_telemetry_bytes, server_max);
+    telemetry.broker = std::move(js);
+  }
   auto platform = std::unique_ptr<Platform>(new Platform(std::move(impl)));
   platform->impl_->shared.platform = platform.get();
   HOSHI_RETURN_IF_ERROR(platform->ExpireDue());
+  HOSHI_RETURN_IF_ERROR(platform->ReloadIndicators().status());
   return platform;
+}
+
+Result<std::size_t> Platform::ReloadIndicators() {
+  const PlatformOptions& o = impl_->shared.options;
+  const std::filesystem::path dir =
+      o.indicators_dir.empty() ? o.data_dir / "indicators" : o.indicators_dir;
+  std::shared_ptr<defense::IndicatorSet> set;
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    HOSHI_ASSIGN_OR_RETURN(defense::IndicatorLoad load, defense::LoadIndicatorPaths({dir}));
+    for (const Error& e : load.file_errors) {
+      spdlog::warn("indicators: {} ({})", e.ToString(Lang::kEn), e.detail());
+    }
+    set = std::move(load.set);
+  } else {
+    set = std::make_shared<defense::IndicatorSet>();
+    set->Freeze();
+  }
+  const std::size_t n = set->size();
+  const std::lock_guard lock(impl_->shared.telemetry->mu);
+  impl_->shared.telemetry->indicators = std::move(set);
+  return n;
+}
+
+Status Platform::StartTelemetryWorkers() {
+  Impl& impl = *impl_;
+  const std::lock_guard lock(impl.workers_mu);
+  if (!impl.shared.options.nats_url.empty() || !impl.worker_threads.empty()) {
+    return Status::Ok();
+  }
+  stream::Broker& broker = *impl.shared.telemetry->broker;
+  const std::size_t n =
+      std::clamp<std::size_t>(impl.shared.options.telemetry_workers, 1, broker.partitions());
+  defense::WorkerOptions wo;
+  wo.correlation = impl.shared.options.correlation;
+  HOSHI_RETURN_IF_ERROR(defense::ValidateCorrelationConfig(wo.correlation));
+  impl.workers_stop = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::uint32_t> partitions;
+    for (std::uint32_t p = 0; p < broker.partitions(); ++p) {
+      if (p % n == i) {
+        partitions.push_back(p);
+      }
+    }
+    HOSHI_ASSIGN_OR_RETURN(auto consumer, broker.OpenConsumer(std::move(partitions)));
+    impl.consumers.push_back(std::move(consumer));
+    impl.workers.push_back(std::make_unique<defense::TelemetryWorker>(
+        *impl.consumers.back(), *impl.pool, *impl.shared.clock,
+        [state = impl.shared.telemetry] { return state->Indicators(); }, wo));
+  }
+  for (auto& worker : impl.workers) {
+    impl.worker_threads.emplace_back([&impl, w = worker.get()] { w->Run(impl.workers_stop); });
+  }
+  return Status::Ok();
+}
+
+void Platform::Impl::StopTelemetryWorkers() {
+  const std::lock_guard lock(workers_mu);
+  workers_stop = true;
+  for (auto& t : worker_threads) {
+    t.join();
+  }
+  worker_threads.clear();
+  workers.clear();
+  consumers.clear();
 }
 
 void Platform::SetPublicBaseUrl(std::string url) {
@@ -249,7 +335,8 @@ http::BodyPolicy Platform::PolicyFor(const http::Request& head) const {
   p.max_bytes = impl_->shared.options.max_json_bytes;
   if (f.route != nullptr && f.route->body == BodyKind::kUpload) {
     p.stream_to_file = true;
-    p.max_bytes = impl_->shared.options.max_upload_bytes;
+    p.max_bytes = f.route->handler == &IngestTelemetry ? impl_->shared.telemetry->max_payload
+                                                       : impl_->shared.options.max_upload_bytes;
   }
   return p;
 }

@@ -11,7 +11,8 @@ std::span<const MessageEntry> DefenseMessages() {
   // One table for the module, assembled once from the parts each source file owns.
   static const std::vector<MessageEntry> kAll = [] {
     std::vector<MessageEntry> all;
-    for (const auto part : {LogMessages(), IndicatorMessages(), DetectionMessages()}) {
+    for (const auto part : {LogMessages(), IndicatorMessages(), DetectionMessages(),
+                            SharingMessages(), CorrelationMessages()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

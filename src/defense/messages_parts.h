@@ -14,5 +14,10 @@ namespace hoshi::defense {
 [[nodiscard]] std::span<const MessageEntry> IndicatorMessages();
 /// "defense.detect_*" — detections (detections.cc).
 [[nodiscard]] std::span<const MessageEntry> DetectionMessages();
+/// "defense.share_*" — de-identified STIX export and TAXII (sharing.cc).
+[[nodiscard]] std::span<const MessageEntry> SharingMessages();
+/// "defense.telemetry_*", "defense.campaign_*", "defense.warning_*" — correlation, the telemetry
+/// store and early warnings (correlation.cc, telemetry_store.cc).
+[[nodiscard]] std::span<const MessageEntry> CorrelationMessages();
 
 }  // namespace hoshi::defense

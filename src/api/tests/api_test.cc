@@ -4,8 +4,12 @@
 // ★4 yearly self-assessment, the buyer's portfolio and tier-2 roll-up, the audit chain, SBOM
 // findings (incremental re-match, lead time, VEX, outputs, the buyer's view).
 #include <algorithm>
+#include <sstream>
+#include <thread>
 
+#include "hoshi/core/file.h"
 #include "hoshi/cred/vc.h"
+#include "hoshi/defense/synthetic.h"
 #include "hoshi/org/audit.h"
 
 #include "api_fixture.h"
@@ -462,6 +466,157 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   // Sharing only with one's own buyers.
   auto t2 = As("minami@demo.hoshitori.jp");
   EXPECT_EQ(Reason(sa->Call("PUT", base + "/sbom-shares/" + OrgOf(*t2))), "api.not_a_buyer");
+}
+
+TEST_P(ApiTest, TelemetryIngestDetectionsEarlyWarningsAndDeIdentifiedSharing) {
+  if (IsSkipped()) {
+    return;
+  }
+  auto sa = As("hoshitori@demo.hoshitori.jp");
+  auto buyer = As("buyer@demo.hoshitori.jp");
+  auto op = As("operator@demo.hoshitori.jp");
+  const std::string org = OrgOf(*sa);
+  const std::string base = "/api/v1/orgs/" + org + "/telemetry";
+
+  // A sensor's conn.log with a beacon whose server is on the platform's indicator list.
+  defense::SyntheticConfig config;
+  config.seed = 7;
+  config.hosts = 20;
+  config.destinations = 100;
+  config.beacons = 1;
+  config.sni_beacons = 0;
+  config.tunnel_queries = 0;
+  config.long_connection_s = 0;
+  auto traffic = defense::SyntheticTraffic::Create(config);
+  ASSERT_TRUE(traffic.ok());
+  std::vector<defense::Event> events;
+  while (auto e = traffic->Next()) {
+    events.push_back(std::move(*e));
+  }
+  std::ostringstream log;
+  ASSERT_TRUE(defense::WriteZeekConnLog(log, events).ok());
+  const std::string c2 = defense::ToString(traffic->truth().beacons[0].dst);
+  std::filesystem::create_directories(dir_ / "indicators");
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "indicators" / "feed.txt", c2 + "\t90\n").ok());
+  auto loaded = platform_->ReloadIndicators();
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(*loaded, 1u);
+  ASSERT_TRUE(platform_->StartTelemetryWorkers().ok());
+
+  http::Response r = sa->Upload(base + "/batches?name=conn.log&source=utm-1", log.str());
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string batch = Body(r)["batch_id"];
+  Json stored;
+  for (int i = 0; i < 400; ++i) {
+    r = sa->Call("GET", base + "/batches/" + batch);
+    if (r.status == 200) {
+      stored = Body(r);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_FALSE(stored.is_null()) << "the in-process worker did not record the batch";
+  EXPECT_EQ(stored["source"], "utm-1");
+  EXPECT_EQ(stored["events"], std::count_if(events.begin(), events.end(), [](const auto& e) {
+              return e.kind == defense::EventKind::kConn;
+            }));
+  EXPECT_EQ(stored["malformed"], 0);
+  const Json hits = Body(sa->Call("GET", base + "/detections?kind=indicator_hit"));
+  ASSERT_FALSE(hits["detections"].empty()) << hits.dump();
+  EXPECT_EQ(hits["detections"][0]["dst"], c2);
+  EXPECT_EQ(hits["detections"][0]["evidence"]["source"], "feed.txt");
+  // Nobody else sees the organisation's telemetry.
+  EXPECT_EQ(buyer->Call("GET", base + "/batches/" + batch).status, 404);
+  EXPECT_EQ(buyer->Call("GET", base + "/detections").status, 404);
+
+  // Bad input: an unknown format, an empty body, a bad filter.
+  r = sa->Upload(base + "/batches", "hello, this is not a log\n");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Code(r), "invalid_data");
+  EXPECT_EQ(sa->Upload(base + "/batches", "").status, 400);
+  EXPECT_EQ(sa->Call("GET", base + "/detections?min_score=2").status, 400);
+  EXPECT_EQ(sa->Call("GET", base + "/detections?kind=nope").status, 400);
+
+  // Early warnings: the demo sensors of three suppliers saw the same C2, so there are campaigns.
+  const Json campaigns = Body(op->Call("GET", "/api/v1/telemetry/campaigns"));
+  ASSERT_FALSE(campaigns["campaigns"].empty());
+  EXPECT_EQ(campaigns["campaigns"][0]["organizations"], 3);
+  const Json own = Body(sa->Call("GET", "/api/v1/orgs/" + org + "/early-warnings"));
+  ASSERT_FALSE(own["warnings"].empty());
+  EXPECT_EQ(own["warnings"][0]["relation"], "self");
+  // The buyer is warned about both suppliers that agreed; 星取精機 did not agree to be named.
+  r = buyer->Call("GET", "/api/v1/orgs/" + OrgOf(*buyer) + "/early-warnings");
+  const Json theirs = Body(r);
+  ASSERT_FALSE(theirs["warnings"].empty());
+  std::size_t disclosed = 0;
+  for (const Json& w : theirs["warnings"]) {
+    EXPECT_EQ(w["relation"], "supplier");
+    if (w["identity_disclosed"] == true) {
+      ++disclosed;
+      EXPECT_EQ(w["subject_organization"]["name"], "北辰電子工業株式会社");
+    } else {
+      EXPECT_TRUE(w["subject_organization"].is_null());
+      EXPECT_NE(w["summary"].get<std::string>().find("非開示"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(disclosed * 2, theirs["warnings"].size());
+  EXPECT_EQ(r.body.find(org), std::string::npos);
+  EXPECT_EQ(r.body.find("星取精機"), std::string::npos);
+  // Acknowledging: only the recipient.
+  const std::string wid = own["warnings"][0]["id"];
+  EXPECT_EQ(buyer->Call("POST", "/api/v1/orgs/" + OrgOf(*buyer) + "/early-warnings/" + wid + "/ack")
+                .status,
+            404);
+  r = sa->Call("POST", "/api/v1/orgs/" + org + "/early-warnings/" + wid + "/ack");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(Body(r)["acknowledged_at"].is_null());
+  EXPECT_EQ(Body(sa->Call("GET", "/api/v1/orgs/" + org + "/early-warnings"))["open"],
+            own["open"].get<int>() - 1);
+  // Consent: only one's own relationships, and a name only with a warning.
+  const Json consents = Body(sa->Call("GET", base + "/consents"));
+  ASSERT_EQ(consents["consents"].size(), 1u);
+  EXPECT_EQ(consents["consents"][0]["warn_buyer"], true);
+  EXPECT_EQ(consents["consents"][0]["disclose_identity"], false);
+  const std::string rel = consents["consents"][0]["relationship_id"];
+  EXPECT_EQ(
+      sa->Call("PUT", base + "/consents/" + rel, R"({"warn_buyer":false,"disclose_identity":true})")
+          .status,
+      400);
+
+  // De-identified sharing: attacker side in, victims' addresses and names out.
+  r = buyer->Call("GET", "/api/v1/telemetry/stix");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/stix+json;version=2.1");
+  const Json bundle = Body(r);
+  EXPECT_EQ(bundle["type"], "bundle");
+  EXPECT_NE(r.body.find(c2), std::string::npos);
+  const Json all = Body(sa->Call("GET", base + "/detections?limit=1000"));
+  for (const Json& d : all["detections"]) {
+    const std::string src = d["src"];
+    if (!src.empty() && src != c2) {
+      EXPECT_EQ(r.body.find("\"" + src + "\""), std::string::npos) << src;
+      EXPECT_EQ(r.body.find("'" + src + "'"), std::string::npos) << src;
+    }
+  }
+  for (const char* name : {"星取精機", "北辰電子工業", "南風メッキ工業"}) {
+    EXPECT_EQ(r.body.find(name), std::string::npos) << name;
+  }
+  // The same objects through TAXII 2.1, one page at a time.
+  r = buyer->Call("GET", "/taxii2/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/taxii+json;version=2.1");
+  const std::string coll =
+      Body(buyer->Call("GET", "/taxii2/hoshitori/collections/"))["collections"][0]["id"];
+  r = buyer->Call("GET", "/taxii2/hoshitori/collections/" + coll + "/objects/?limit=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["objects"].size(), 1u);
+  EXPECT_EQ(Body(r)["more"], true);
+  EXPECT_EQ(
+      buyer->Call("GET", "/taxii2/hoshitori/collections/" + coll + "/objects/?limit=0").status,
+      400);
+  EXPECT_EQ(buyer->Call("GET", "/taxii2/hoshitori/collections/nope/objects/").status, 404);
+  LocalSession anon(*platform_);
+  EXPECT_EQ(anon.Call("GET", "/api/v1/telemetry/stix").status, 401);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values("sqlite", "postgres"), BackendName);

@@ -92,6 +92,13 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
       Body(s[kSupplierAdmin]->Call("POST", "/api/v1/me/tokens", R"({"name":"matrix"})"))["id"];
   const std::string sbom_a =
       Body(s[kSupplierAdmin]->Call("GET", "/api/v1/orgs/" + org_a + "/sboms"))["sboms"][0]["id"];
+  const std::string warning_a = Body(s[kSupplierAdmin]->Call(
+      "GET", "/api/v1/orgs/" + org_a + "/early-warnings"))["warnings"][0]["id"];
+  const std::string consent_rel_a = Body(s[kSupplierAdmin]->Call(
+      "GET", "/api/v1/orgs/" + org_a + "/telemetry/consents"))["consents"][0]["relationship_id"];
+  const std::string campaign =
+      Body(s[kOperator]->Call("GET", "/api/v1/telemetry/campaigns"))["campaigns"][0]["id"];
+  const std::string taxii = "/taxii2/hoshitori/collections/1c8e2d5a-6f0b-4c3e-9a7d-2b5f8e4c1a60/";
   const std::string lookup_number = a3_full.contains("organization_id") ? "7010001999990" : "";
 
   // Extra callers: a plain member of the supplier, an unassigned expert, an outsider company.
@@ -205,6 +212,28 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
        {OB + "/advisories/HOSHI-DEMO-2026-0001/affected-suppliers", {kBuyerAdmin}}},
       {"POST /api/v1/advisories", {"/api/v1/advisories", {kOperator}}},
       {"GET /api/v1/advisories/{id}", {"/api/v1/advisories/HOSHI-DEMO-2026-0001", AllUsers()}},
+      {"POST /api/v1/orgs/{org}/telemetry/batches",
+       {OA + "/telemetry/batches?name=conn.log", kOwnerMembers, ""}},
+      {"GET /api/v1/orgs/{org}/telemetry/batches", {OA + "/telemetry/batches", kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/telemetry/batches/{id}",
+       {OA + "/telemetry/batches/demo-" + org_a, kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/telemetry/detections",
+       {OA + "/telemetry/detections", kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/early-warnings", {OA + "/early-warnings", kOwnerMembers}},
+      {"POST /api/v1/orgs/{org}/early-warnings/{id}/ack",
+       {OA + "/early-warnings/" + warning_a + "/ack", kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/telemetry/consents", {OA + "/telemetry/consents", kOwnerMembers}},
+      {"PUT /api/v1/orgs/{org}/telemetry/consents/{relationship}",
+       {OA + "/telemetry/consents/" + consent_rel_a, {kSupplierAdmin}}},
+      {"GET /api/v1/telemetry/campaigns", {"/api/v1/telemetry/campaigns", {kOperator}}},
+      {"GET /api/v1/telemetry/campaigns/{id}",
+       {"/api/v1/telemetry/campaigns/" + campaign, {kOperator}}},
+      {"GET /api/v1/telemetry/stix", {"/api/v1/telemetry/stix", AllUsers()}},
+      {"GET /taxii2/", {"/taxii2/", AllUsers()}},
+      {"GET /taxii2/hoshitori/", {"/taxii2/hoshitori/", AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/", {"/taxii2/hoshitori/collections/", AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/{collection}/", {taxii, AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/{collection}/objects/", {taxii + "objects/", AllUsers()}},
   };
 
   int checked = 0;

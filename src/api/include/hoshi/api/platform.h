@@ -11,6 +11,7 @@
 #include "hoshi/core/clock.h"
 #include "hoshi/core/i18n.h"
 #include "hoshi/core/result.h"
+#include "hoshi/defense/telemetry_store.h"
 #include "hoshi/http/server.h"
 
 namespace hoshi::api {
@@ -29,6 +30,22 @@ struct PlatformOptions {
   const Clock* clock = nullptr;  ///< nullptr: the system clock
   /// Tests only: the cheapest Argon2id parameters, so sanitizer builds stay quick.
   bool test_password_policy = false;
+
+  // ---- collective-defense telemetry (issue #6) ----
+  /// Empty: the embedded mode — telemetry batches go to an in-process queue worked by
+  /// `telemetry_workers` threads of this process (StartTelemetryWorkers). Otherwise the
+  /// scale-out mode: batches are published to NATS JetStream at this URL and `hoshitori worker`
+  /// processes consume them.
+  std::string nats_url;
+  std::size_t telemetry_workers = 1;
+  /// Largest accepted ingest body (in the scale-out mode also bounded by the NATS server's
+  /// max_payload).
+  std::uint64_t max_telemetry_bytes = 32U << 20;
+  /// Indicator files (STIX 2.1 bundles, plain lists; *.json / *.txt / *.list / *.csv) loaded at
+  /// start and by ReloadIndicators(); empty: data_dir/indicators.
+  std::filesystem::path indicators_dir;
+  /// When a target seen at several organisations becomes a campaign.
+  defense::CorrelationConfig correlation;
 };
 
 /// What `hoshitori admin create-operator` and the demo set-up print.
@@ -95,6 +112,12 @@ class Platform {
   /// Reloads the advisories from the database (records imported by `sbom import-advisories`
   /// while the server runs); runs hourly under `serve`. Returns how many are held.
   [[nodiscard]] Result<std::size_t> ReloadAdvisories();
+  /// Reloads the indicator files of PlatformOptions::indicators_dir (new matching applies to
+  /// batches analysed afterwards). Returns how many indicators are loaded.
+  [[nodiscard]] Result<std::size_t> ReloadIndicators();
+  /// Embedded mode: starts the in-process telemetry workers (idempotent); the destructor stops
+  /// them. In the scale-out mode this does nothing (`hoshitori worker` processes consume).
+  [[nodiscard]] Status StartTelemetryWorkers();
   /// Creates the operator organisation (once; empty `org_number`/`org_name`: the demo operator,
   /// 法人番号 4010001999993) and an operator user in it.
   [[nodiscard]] Result<LoginInfo> CreateOperator(std::string_view email,

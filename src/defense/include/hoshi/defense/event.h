@@ -21,7 +21,8 @@ struct IpAddress {
   /// RFC 1918, loopback, link-local, CGNAT (100.64/10), IPv6 ULA/link-local/loopback: victim-side
   /// addresses that de-identification must remove.
   [[nodiscard]] bool IsPrivate() const;
-  auto operator<=>(const IpAddress&) const = default;
+  // clang-tidy 14 reports the defaulted <=> as "use nullptr" (a known false positive).
+  auto operator<=>(const IpAddress&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 /// "192.0.2.1", "2001:db8::1" (also "::ffff:192.0.2.1"); nullopt when not an address.

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -202,5 +203,31 @@ class IndicatorSetLookup final : public IndicatorLookup {
  private:
   const IndicatorSet& set_;
 };
+
+/// Largest indicator file read (a STIX bundle or a list).
+inline constexpr std::size_t kMaxIndicatorFileBytes = std::size_t{1} << 30;
+
+/// Imports one indicator file into `set`: a STIX bundle when the document starts with '{' or '['
+/// (after whitespace and a BOM), a plain list otherwise; the file name is the source. Errors:
+/// those of ReadFile (kNotFound, kTooLarge, kIoError) and of the importers.
+[[nodiscard]] Result<ImportReport> ImportIndicatorFile(const std::filesystem::path& path,
+                                                       IndicatorSet& set);
+
+/// Whether a file in an indicator folder is read: *.json, *.stix, *.txt, *.list, *.csv (any case);
+/// hidden files never.
+[[nodiscard]] bool IsIndicatorFileName(std::string_view file_name);
+
+/// What LoadIndicatorPaths read.
+struct IndicatorLoad {
+  std::shared_ptr<IndicatorSet> set;  ///< frozen
+  std::size_t files = 0;
+  ImportReport report;             ///< summed over the files (errors: the first kMaxErrors)
+  std::vector<Error> file_errors;  ///< files that could not be read at all (they are skipped)
+};
+/// Imports files and folders (folders walked recursively, IsIndicatorFileName files only, in
+/// sorted order) into one frozen set. A file that cannot be read is listed in file_errors and
+/// skipped. Error: kNotFound "defense.indicator_missing" for a path that does not exist.
+[[nodiscard]] Result<IndicatorLoad> LoadIndicatorPaths(
+    const std::vector<std::filesystem::path>& paths);
 
 }  // namespace hoshi::defense
