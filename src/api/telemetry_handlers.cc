@@ -182,7 +182,7 @@ Result<defense::ShareResult> Share(Context& ctx, std::int64_t since_us) {
   return defense::ExportStix(input.sightings, input.victims, options);
 }
 
-Reply TaxiiReply(Json body) {
+Reply TaxiiReply(const Json& body) {
   Reply r;
   r.raw = DumpJson(body) + "\n";
   r.raw_type = std::string(defense::kTaxiiMediaType);
@@ -480,7 +480,7 @@ Result<Reply> TaxiiObjects(Context& ctx) {
     }
   }
   defense::TaxiiPage page = defense::TaxiiEnvelope(objects, query);
-  Reply r = TaxiiReply(std::move(page.envelope));
+  Reply r = TaxiiReply(page.envelope);
   if (!page.date_added_first.empty()) {
     r.headers.push_back({"X-TAXII-Date-Added-First", page.date_added_first});
     r.headers.push_back({"X-TAXII-Date-Added-Last", page.date_added_last});

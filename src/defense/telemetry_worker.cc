@@ -42,7 +42,7 @@ std::string EncodeBatchEnvelope(const BatchEnvelope& envelope) {
 
 Result<BatchEnvelope> DecodeBatchEnvelope(std::string_view bytes) {
   const auto nl = bytes.find('\n');
-  if (nl == std::string_view::npos || nl >= kMaxEnvelopeMetadataBytes) {
+  if (nl >= kMaxEnvelopeMetadataBytes) {  // also when there is no newline (npos)
     return EnvelopeError("metadata");
   }
   auto meta = nlohmann::json::parse(bytes.substr(0, nl), nullptr, /*allow_exceptions=*/false);
