@@ -207,8 +207,18 @@ class IndicatorSetLookup final : public IndicatorLookup {
 /// Largest indicator file read (a STIX bundle or a list).
 inline constexpr std::size_t kMaxIndicatorFileBytes = std::size_t{1} << 30;
 
+/// Imports a MISP CSV export (the attribute CSV: a header line "uuid,event_id,category,type,value,
+/// comment,to_ids,…"; RFC 4180 quoting). Attribute types used: ip-dst, ip-src (address or CIDR),
+/// ip-dst|port, ip-src|port, domain, hostname, domain|ip, url, md5, sha1, sha256 and
+/// filename|md5/sha1/sha256; others are skipped as "unsupported_type", attributes with to_ids 0
+/// as "not_for_ids". Errors (fatal): kDataError "defense.misp_header" when the header has no
+/// type or value column.
+[[nodiscard]] Result<ImportReport> ImportMispCsv(std::string_view text, std::string_view source,
+                                                 IndicatorSet& set);
+
 /// Imports one indicator file into `set`: a STIX bundle when the document starts with '{' or '['
-/// (after whitespace and a BOM), a plain list otherwise; the file name is the source. Errors:
+/// (after whitespace and a BOM), a MISP CSV export when its first line is a MISP header, a plain
+/// list otherwise (MISP freetext exports are plain lists); the file name is the source. Errors:
 /// those of ReadFile (kNotFound, kTooLarge, kIoError) and of the importers.
 [[nodiscard]] Result<ImportReport> ImportIndicatorFile(const std::filesystem::path& path,
                                                        IndicatorSet& set);
