@@ -18,7 +18,7 @@ constexpr std::array kMessages{
                  "The correlation setting is invalid ({0})."},
     MessageEntry{"defense.telemetry_batch_field", "テレメトリのバッチに「{0}」がありません。",
                  "The telemetry batch has no '{0}'."},
-    MessageEntry{"defense.indicator_missing",
+    MessageEntry{"defense.feed_missing",
                  "指標のファイルまたはフォルダ「{0}」が見つかりません。",
                  "The indicator file or folder '{0}' was not found."},
     MessageEntry{"defense.misp_header",

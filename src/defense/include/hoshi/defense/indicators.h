@@ -236,7 +236,7 @@ struct IndicatorLoad {
 };
 /// Imports files and folders (folders walked recursively, IsIndicatorFileName files only, in
 /// sorted order) into one frozen set. A file that cannot be read is listed in file_errors and
-/// skipped. Error: kNotFound "defense.indicator_missing" for a path that does not exist.
+/// skipped. Error: kNotFound "defense.feed_missing" for a path that does not exist.
 [[nodiscard]] Result<IndicatorLoad> LoadIndicatorPaths(
     const std::vector<std::filesystem::path>& paths);
 
