@@ -51,7 +51,7 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
 /// Adds `sbom scan` and `sbom import-advisories` (sbom_commands.cc).
 void RegisterSbomCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
 
-/// Adds `telemetry analyze` (telemetry_commands.cc).
+/// Adds `telemetry analyze`, `telemetry publish` and `worker` (telemetry_commands.cc).
 void RegisterTelemetryCommands(CLI::App& app, Context& ctx, std::function<int()>& action);
 
 /// Adds `catalog import-ipa` (import_ipa.cc).

@@ -85,6 +85,97 @@ constexpr std::array kMessages{
     MessageEntry{"cmd.telemetry.analyze",
                  "Zeek / Suricata / syslog(CEF) のログを分析する（オフライン）",
                  "Analyse Zeek / Suricata / syslog (CEF) logs (offline)"},
+    MessageEntry{"cmd.telemetry.publish",
+                 "ログをバッチに分割して NATS JetStream に送る（hoshitori worker が分析・記録）",
+                 "Split logs into batches and publish them to NATS JetStream (analysed and "
+                 "recorded by hoshitori worker)"},
+    MessageEntry{"cmd.worker",
+                 "NATS JetStream からテレメトリーのバッチを受け取り、分析してデータベースに記録する"
+                 "（SIGTERM / Ctrl+C で停止）",
+                 "Consume telemetry batches from NATS JetStream, analyse them and record them in "
+                 "the database (stop with SIGTERM / Ctrl+C)"},
+    MessageEntry{"opt.publish_org", "送信元の組織 ID（プラットフォームに登録済みのもの）",
+                 "Organisation id of the sender (as registered on the platform)"},
+    MessageEntry{"opt.nats",
+                 "NATS サーバーの URL（例: nats://127.0.0.1:4222。カンマ区切りで複数可）",
+                 "NATS server URL (e.g. nats://127.0.0.1:4222; several, comma-separated)"},
+    MessageEntry{"opt.source", "送信元の名前（センサー名など。既定 cli、100 バイトまで）",
+                 "Name of the sender (a sensor name, …; default cli, at most 100 bytes)"},
+    MessageEntry{"opt.partition_count",
+                 "ストリームのパーティション数（既定 8。送信側とすべてのワーカーで同じ値にする）",
+                 "Number of stream partitions (default 8; must be the same for publishers and "
+                 "all workers)"},
+    MessageEntry{"opt.batch_bytes",
+                 "1 バッチ（gzip 後）の上限バイト数（既定: NATS サーバーの max_payload まで）",
+                 "Largest batch in bytes after gzip (default: up to the NATS server's "
+                 "max_payload)"},
+    MessageEntry{"opt.worker_partitions",
+                 "このワーカーが処理するパーティション（例: 0,1,2。既定はすべて）",
+                 "Partitions this worker consumes (e.g. 0,1,2; default all)"},
+    MessageEntry{"opt.indicator_paths",
+                 "指標ファイルまたはフォルダ（STIX 2.1 バンドルまたは 1 行 1 件のリスト。フォルダ"
+                 "では *.json / *.txt / *.list / *.csv）",
+                 "Indicator files or folders (STIX 2.1 bundles or one-per-line lists; in folders "
+                 "*.json / *.txt / *.list / *.csv)"},
+    MessageEntry{"opt.min_orgs",
+                 "同じ攻撃先を何組織が観測したらキャンペーンとするか（既定 3、2 以上）",
+                 "Organisations that must have seen a target for a campaign (default 3, at "
+                 "least 2)"},
+    MessageEntry{"opt.window_days", "相関をとる期間（日。既定 7）",
+                 "Correlation window in days (default 7)"},
+    MessageEntry{"opt.ack_wait",
+                 "確認応答の待ち時間（秒。過ぎると別のワーカーに再配信される。既定 30）",
+                 "Ack wait in seconds (unacknowledged batches are redelivered to another worker "
+                 "after it; default 30)"},
+    MessageEntry{"opt.serve_nats",
+                 "NATS JetStream の URL（指定するとスケールアウト構成: バッチは hoshitori worker "
+                 "が処理する。省略時はこのプロセス内で処理）",
+                 "NATS JetStream URL (scale-out mode: batches are processed by hoshitori worker; "
+                 "default: processed inside this process)"},
+    MessageEntry{"opt.telemetry_workers",
+                 "プロセス内でテレメトリーを処理するスレッド数（--nats なしのとき。既定 1）",
+                 "Telemetry worker threads inside this process (without --nats; default 1)"},
+    MessageEntry{"opt.serve_indicators",
+                 "指標ファイルのフォルダ（既定 <データディレクトリ>/indicators。1 時間ごとに再読"
+                 "み込み）",
+                 "Folder of indicator files (default <data dir>/indicators; reloaded hourly)"},
+    MessageEntry{"out.published",
+                 "{0} 個のファイルから {1} 件のバッチ（{2} バイト）を送信しました（組織 {3}、"
+                 "パーティション {4}）。同じバッチ ID のものは重複として一度だけ数えられます。",
+                 "Published {1} batches ({2} bytes) from {0} files (organisation {3}, partition "
+                 "{4}). Batches with the same id are counted once."},
+    MessageEntry{"out.publish_failed_files", "送信できなかったファイル: {0} 個",
+                 "Files not published: {0}"},
+    MessageEntry{"out.publish_gzip_problem",
+                 "警告: ログ「{0}」の gzip が壊れているか途中で切れています（{1}）。読めた行だけを"
+                 "送信します。",
+                 "Warning: the gzip data of the log '{0}' is damaged or cut ({1}); only the lines "
+                 "before that are published."},
+    MessageEntry{"out.publish_interrupted",
+                 "送信を中断しました（送信済み {0} 件）。もう一度実行すると、送信済みのバッチは重複"
+                 "として取り除かれます。",
+                 "Publishing stopped ({0} batches sent). Run it again: batches already sent are "
+                 "dropped as duplicates."},
+    MessageEntry{"out.worker_started", "ワーカーを開始しました（{0}、パーティション {1}）。",
+                 "Worker started ({0}, partitions {1})."},
+    MessageEntry{"out.worker_stopped",
+                 "ワーカーを停止しました。記録 {0} 件、重複 {1} 件、再試行 {2} 件、破棄 {3} 件、"
+                 "イベント {4} 件。",
+                 "Worker stopped. Recorded {0}, duplicates {1}, retried {2}, dropped {3}, events "
+                 "{4}."},
+    MessageEntry{"err.bad_org_id",
+                 "組織 ID「{0}」が正しくありません（1〜{1} 文字の英数字・「_」・「-」）。",
+                 "The organisation id '{0}' is invalid (1 to {1} letters, digits, '_' or '-')."},
+    MessageEntry{"err.bad_source", "送信元の名前は 1〜{0} バイトで指定してください。",
+                 "The source name must be 1 to {0} bytes."},
+    MessageEntry{"err.bad_partitions",
+                 "パーティションの指定「{0}」が正しくありません。0〜{1} の番号をカンマ区切りで"
+                 "指定してください。",
+                 "The partitions '{0}' are invalid; give numbers from 0 to {1}, comma-separated."},
+    MessageEntry{"err.payload_too_small",
+                 "NATS サーバーの max_payload（{0} バイト）が小さすぎて、バッチを送れません。",
+                 "The NATS server's max_payload ({0} bytes) is too small to send batches."},
+    MessageEntry{"err.path_missing", "「{0}」が見つかりません。", "'{0}' does not exist."},
     MessageEntry{"opt.log_paths", "ログファイルまたはフォルダ（gzip可）",
                  "Log files or folders (gzip or plain)"},
     MessageEntry{"opt.indicators", "指標ファイル（STIX 2.1 バンドルまたは1行1件のリスト）",

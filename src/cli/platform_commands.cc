@@ -15,6 +15,7 @@
 #include "hoshi/core/file.h"
 #include "hoshi/cred/issuer_key.h"
 #include "hoshi/cred/vc.h"
+#include "hoshi/defense/telemetry_store.h"
 #include "hoshi/http/server.h"
 #include "hoshi/org/audit.h"
 
@@ -40,6 +41,12 @@ struct PlatformOptions {
   std::string issuer_key;
   std::string revocations;
   std::string now;
+  // Collective-defense telemetry (issue #6).
+  std::string nats_url;
+  std::size_t telemetry_workers = 1;
+  std::string indicators_dir;
+  std::size_t min_orgs = 3;
+  int window_days = 7;
 };
 
 Result<std::pair<std::string, std::uint16_t>> ParseListen(std::string_view listen) {
@@ -79,6 +86,14 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   if (!o.issuer_name.empty()) {
     options.issuer_name = o.issuer_name;
   }
+  options.nats_url = o.nats_url;
+  options.telemetry_workers = o.telemetry_workers;
+  options.indicators_dir = o.indicators_dir;
+  options.correlation.min_organizations = o.min_orgs;
+  options.correlation.window_us = std::int64_t{o.window_days} * 24 * 3600 * 1'000'000;
+  if (const Status valid = defense::ValidateCorrelationConfig(options.correlation); !valid.ok()) {
+    return Report(ctx, valid.error());
+  }
   auto platform = api::Platform::Create(options);
   if (!platform.ok()) {
     return Report(ctx, platform.error());
@@ -86,6 +101,9 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
   api::Platform& p = **platform;
   // Diagnostics go to stderr, like the access log; stdout carries only what the command prints.
   spdlog::set_default_logger(spdlog::stderr_color_mt("hoshitori"));
+  if (const Status started = p.StartTelemetryWorkers(); !started.ok()) {
+    return Report(ctx, started.error());
+  }
   if (o.demo) {
     auto logins = p.SeedDemo();
     if (!logins.ok()) {
@@ -144,6 +162,7 @@ int Serve(const Context& ctx, const PlatformOptions& o) {
     while (!cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
       p.ExpireDue().IgnoreError();                  // retried next hour
       p.ReloadAdvisories().status().IgnoreError();  // picks up `sbom import-advisories`
+      p.ReloadIndicators().status().IgnoreError();  // picks up new indicator files
     }
   });
   (*server)->Wait();
@@ -278,6 +297,14 @@ void RegisterPlatformCommands(CLI::App& app, CLI::App* admin, Context& ctx,
   serve->add_option("--web-dir", o->web_dir, Msg(ctx, "opt.web_dir"));
   serve->add_option("--issuer-name", o->issuer_name, Msg(ctx, "opt.issuer_name"));
   serve->add_option("--threads", o->threads, Msg(ctx, "opt.threads"))->check(CLI::Range(1, 64));
+  serve->add_option("--nats", o->nats_url, Msg(ctx, "opt.serve_nats"));
+  serve->add_option("--telemetry-workers", o->telemetry_workers, Msg(ctx, "opt.telemetry_workers"))
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  serve->add_option("--indicators", o->indicators_dir, Msg(ctx, "opt.serve_indicators"));
+  serve->add_option("--min-orgs", o->min_orgs, Msg(ctx, "opt.min_orgs"))
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1000}));
+  serve->add_option("--window-days", o->window_days, Msg(ctx, "opt.window_days"))
+      ->check(CLI::Range(1, 3650));
   serve->callback([&action, &ctx, o] { action = [&ctx, o] { return Serve(ctx, *o); }; });
 
   auto* create = admin->add_subcommand("create-operator", Msg(ctx, "cmd.admin.create_operator"));

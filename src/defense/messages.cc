@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "hoshi/defense/batching.h"
+
 #include "messages_parts.h"
 
 namespace hoshi::defense {
@@ -12,7 +14,7 @@ std::span<const MessageEntry> DefenseMessages() {
   static const std::vector<MessageEntry> kAll = [] {
     std::vector<MessageEntry> all;
     for (const auto part : {LogMessages(), IndicatorMessages(), DetectionMessages(),
-                            SharingMessages(), CorrelationMessages()}) {
+                            SharingMessages(), CorrelationMessages(), BatchingMessages()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;
