@@ -202,8 +202,7 @@ Result<IndicatorLoad> LoadIndicatorPaths(const std::vector<fs::path>& paths) {
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
     } else {
-      return MakeError(ErrorCode::kNotFound, DefenseMessages(), "defense.feed_missing",
-                       p.string());
+      return MakeError(ErrorCode::kNotFound, DefenseMessages(), "defense.feed_missing", p.string());
     }
   }
   for (const auto& f : files) {
