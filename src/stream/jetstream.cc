@@ -328,7 +328,10 @@ class Subscription {
   Subscription(std::shared_ptr<JsState> state, natsSubscription* sub, std::uint32_t partition)
       : state_(std::move(state)), sub_(sub), partition_(partition) {}
   ~Subscription() {
-    // Destroy does not delete the durable consumer (it was bound, not created, by this sub).
+    // Unsubscribe first (the documented order): the connection's reader thread stops routing
+    // messages to it before it is freed. Neither deletes the durable consumer (it was bound, not
+    // created, by this subscription).
+    natsSubscription_Unsubscribe(sub_);
     natsSubscription_Destroy(sub_);
   }
   Subscription(const Subscription&) = delete;
