@@ -63,11 +63,13 @@ constexpr std::array kMessages{
     MessageEntry{"api.telemetry_too_large",
                  "テレメトリのバッチは{0}バイトまでです。分割して送ってください。",
                  "A telemetry batch may hold at most {0} bytes; split it."},
-    MessageEntry{
-        "api.telemetry_format",
-        "ログの形式を判別できません（Zeek TSV/JSON、Suricata EVE、syslog/CEF、gzip に対応）。",
-        "The log format is not recognised (Zeek TSV/JSON, Suricata EVE, syslog/CEF, gzip "
-        "are supported)."},
+    MessageEntry{"api.undisclosed_supplier", "非開示の取引先", "an undisclosed supplier"},
+    MessageEntry{"api.taxii_description", "匿名化した攻撃情報（指標と観測）",
+                 "De-identified attack information (indicators and sightings)"},
+    MessageEntry{"api.taxii_read_only", "読み取り専用", "Read only"},
+    MessageEntry{"api.taxii_collection_title", "集団防御の共有情報", "Collective-defense sharing"},
+    MessageEntry{"api.taxii_collection_description", "直近30日の匿名化済みの指標と観測（STIX 2.1）",
+                 "De-identified indicators and sightings of the last 30 days (STIX 2.1)"},
     MessageEntry{"api.warning_self",
                  "貴社を含む{0}組織で、同じ攻撃側の宛先（{1}）への不審な通信が検知されました。",
                  "Suspicious traffic to the same attacker-side target ({1}) was detected at {0} "

@@ -95,9 +95,9 @@ Json CampaignJson(const defense::Campaign& c) {
 
 Json WarningJson(const defense::EarlyWarning& w, Lang lang) {
   const bool self = w.relation == "self";
-  const std::string subject = w.identity_disclosed ? w.subject_organization_name
-                              : lang == Lang::kJa  ? "非開示の取引先"
-                                                   : "an undisclosed supplier";
+  const std::string subject = w.identity_disclosed
+                                  ? w.subject_organization_name
+                                  : Lookup(ApiMessages(), "api.undisclosed_supplier").In(lang);
   const LocalizedText text = self ? FormatMessage(ApiMessages(), "api.warning_self",
                                                   w.campaign.organizations, w.campaign.target)
                                   : FormatMessage(ApiMessages(), "api.warning_supplier", subject,
@@ -210,23 +210,7 @@ Result<Reply> IngestTelemetry(Context& ctx) {
                          ReadFile(ctx.request.body_file, telemetry.max_payload));
   // A plain log must start in a known format (gzip is checked by the worker, which records an
   // unreadable batch with the reason).
-  const bool gzip = payload.size() >= 2 && static_cast<unsigned char>(payload[0]) == 0x1f &&
-                    static_cast<unsigned char>(payload[1]) == 0x8b;
-  if (!gzip) {
-    std::string_view rest = payload;
-    std::string_view first;
-    while (!rest.empty() && first.empty()) {
-      const auto nl = rest.find('\n');
-      first = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      while (!first.empty() && (first.back() == '\r' || first.back() == ' ')) {
-        first.remove_suffix(1);
-      }
-    }
-    if (!defense::DetectLogFormat(first)) {
-      return MakeError(ErrorCode::kDataError, ApiMessages(), "api.telemetry_format");
-    }
-  }
+  HOSHI_RETURN_IF_ERROR(defense::CheckLogStart(payload, name.empty() ? "batch" : name));
   stream::Message m;
   m.organization_id = org_id;
   m.id = NewId(ctx.clock());
@@ -424,9 +408,7 @@ Result<Reply> ExportStix(Context& ctx) {
 Result<Reply> TaxiiDiscovery(Context& ctx) {
   defense::TaxiiDiscoveryInfo info;
   info.title = "hoshitori collective defense";
-  info.description = ctx.lang == Lang::kJa ? "匿名化した攻撃情報（指標と観測）"
-                                           : "De-identified attack information (indicators and "
-                                             "sightings)";
+  info.description = Lookup(ApiMessages(), "api.taxii_description").In(ctx.lang);
   info.default_api_root = std::string(kTaxiiApiRoot);
   info.api_roots = {std::string(kTaxiiApiRoot)};
   return TaxiiReply(defense::TaxiiDiscovery(info));
@@ -435,7 +417,7 @@ Result<Reply> TaxiiDiscovery(Context& ctx) {
 Result<Reply> TaxiiApiRoot(Context& ctx) {
   defense::TaxiiApiRootInfo info;
   info.title = "hoshitori";
-  info.description = ctx.lang == Lang::kJa ? "読み取り専用" : "Read only";
+  info.description = Lookup(ApiMessages(), "api.taxii_read_only").In(ctx.lang);
   return TaxiiReply(defense::TaxiiApiRoot(info));
 }
 
@@ -443,10 +425,8 @@ namespace {
 defense::TaxiiCollectionInfo CollectionInfo(const Context& ctx) {
   defense::TaxiiCollectionInfo c;
   c.id = std::string(kTaxiiCollectionId);
-  c.title = ctx.lang == Lang::kJa ? "集団防御の共有情報" : "Collective-defense sharing";
-  c.description = ctx.lang == Lang::kJa ? "直近30日の匿名化済みの指標と観測（STIX 2.1）"
-                                        : "De-identified indicators and sightings of the last 30 "
-                                          "days (STIX 2.1)";
+  c.title = Lookup(ApiMessages(), "api.taxii_collection_title").In(ctx.lang);
+  c.description = Lookup(ApiMessages(), "api.taxii_collection_description").In(ctx.lang);
   c.alias = "indicators";
   return c;
 }

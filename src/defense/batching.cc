@@ -61,11 +61,6 @@ struct Inflated {
   std::string problem;
 };
 
-bool IsGzip(std::string_view bytes) {
-  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-         static_cast<unsigned char>(bytes[1]) == 0x8b;
-}
-
 Error LogTooLarge(std::string_view source_name) {
   return MakeError(ErrorCode::kTooLarge, BatchingMessages(), "defense.batch_log_too_large",
                    source_name, Num(kMaxPackedLogBytes));

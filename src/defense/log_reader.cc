@@ -248,9 +248,8 @@ bool LineReader::Inflate(std::size_t room) {
       if (raw_end_ - raw_begin_ < 2) {
         ReadRaw();
       }
-      const bool next_member = raw_end_ - raw_begin_ >= 2 &&
-                               static_cast<unsigned char>(raw_[raw_begin_]) == 0x1f &&
-                               static_cast<unsigned char>(raw_[raw_begin_ + 1]) == 0x8b;
+      const bool next_member =
+          IsGzip(std::string_view(raw_.data() + raw_begin_, raw_end_ - raw_begin_));
       if (!next_member) {
         gzip_finished_ = true;
         return produced > 0;
@@ -280,8 +279,7 @@ bool LineReader::Fill() {
   if (mode_ == Mode::kUnknown) {
     while (raw_end_ < 2 && ReadRaw()) {
     }
-    const bool gzip = raw_end_ >= 2 && static_cast<unsigned char>(raw_[0]) == 0x1f &&
-                      static_cast<unsigned char>(raw_[1]) == 0x8b;
+    const bool gzip = IsGzip(std::string_view(raw_.data(), raw_end_));
     mode_ = gzip ? Mode::kGzip : Mode::kPlain;
     if (gzip) {
       inflating_ = inflateInit2(&zs_, 15 + 16) == Z_OK;  // 16: gzip wrapper only
@@ -373,6 +371,33 @@ std::string_view LogFormatName(LogFormat format) {
       return "syslog";
   }
   return "unknown";
+}
+
+bool IsGzip(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+Status CheckLogStart(std::string_view log, std::string_view source_name) {
+  if (IsGzip(log)) {
+    return Status::Ok();
+  }
+  while (!log.empty()) {
+    const auto nl = log.find('\n');
+    std::string_view line = log.substr(0, nl);
+    log = nl == std::string_view::npos ? std::string_view() : log.substr(nl + 1);
+    while (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (IsBlank(line)) {
+      continue;
+    }
+    if (!DetectLogFormat(line)) {
+      return MakeError(ErrorCode::kDataError, LogMessages(), "defense.log_format", source_name);
+    }
+    return Status::Ok();
+  }
+  return Status::Ok();
 }
 
 std::optional<LogFormat> DetectLogFormat(std::string_view line) {

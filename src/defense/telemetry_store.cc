@@ -504,21 +504,11 @@ Result<BatchOutcome> TelemetryStore::RecordBatch(const BatchRecord& record) {
         recipients.emplace_back(std::move(buyer), "supplier");
       }
       for (const auto& [recipient, relation] : recipients) {
-        const std::string id = NewId(clock_);
-        const std::vector<Value> wp{Text(id),  Text(campaign.id), Text(recipient),
-                                    Text(org), Text(relation),    Int(relation == "self" ? 1 : 0),
-                                    Text(now)};
-        HOSHI_ASSIGN_OR_RETURN(
-            auto rs, conn_.Query("INSERT INTO telemetry_warnings (id, campaign_id, "
-                                 "recipient_organization_id, subject_organization_id, relation, "
-                                 "identity_disclosed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                                 "ON CONFLICT (campaign_id, recipient_organization_id, "
-                                 "subject_organization_id) DO NOTHING",
-                                 wp));
-        if (rs.rows_affected == 0) {
+        HOSHI_ASSIGN_OR_RETURN(auto id, InsertWarning(campaign.id, recipient, org, relation, now));
+        if (!id) {
           continue;
         }
-        const std::vector<Value> ip{Text(id)};
+        const std::vector<Value> ip{Text(*id)};
         HOSHI_ASSIGN_OR_RETURN(auto ws,
                                conn_.Query(std::string(kWarningSelect) + "WHERE w.id = ?", ip));
         if (!ws.rows.empty()) {
@@ -530,6 +520,26 @@ Result<BatchOutcome> TelemetryStore::RecordBatch(const BatchRecord& record) {
   }
   HOSHI_RETURN_IF_ERROR(tx.Commit());
   return outcome;
+}
+
+Result<std::optional<std::string>> TelemetryStore::InsertWarning(std::string_view campaign_id,
+                                                                 std::string_view recipient,
+                                                                 std::string_view subject,
+                                                                 std::string_view relation,
+                                                                 std::string_view now) {
+  const std::string id = NewId(clock_);
+  const std::vector<Value> p{Text(id),      Text(campaign_id), Text(recipient),
+                             Text(subject), Text(relation),    Text(now)};
+  HOSHI_ASSIGN_OR_RETURN(
+      auto rs, conn_.Query("INSERT INTO telemetry_warnings (id, campaign_id, "
+                           "recipient_organization_id, subject_organization_id, relation, "
+                           "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, "
+                           "recipient_organization_id, subject_organization_id) DO NOTHING",
+                           p));
+  if (rs.rows_affected == 0) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(id);
 }
 
 Result<StoredBatch> TelemetryStore::GetBatch(std::string_view organization_id,
@@ -738,21 +748,8 @@ Result<TelemetryConsent> TelemetryStore::SetConsent(std::string_view supplier_or
                                                        mp));
     for (const auto& row : campaigns.rows) {
       HOSHI_ASSIGN_OR_RETURN(auto campaign_id, row.GetText(0));
-      const std::vector<Value> wp{Text(NewId(clock_)),
-                                  Text(campaign_id),
-                                  Text(buyer),
-                                  Text(supplier_organization_id),
-                                  Text("supplier"),
-                                  Int(0),
-                                  Text(now)};
-      HOSHI_ASSIGN_OR_RETURN(
-          auto ins, conn_.Query("INSERT INTO telemetry_warnings (id, campaign_id, "
-                                "recipient_organization_id, subject_organization_id, relation, "
-                                "identity_disclosed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                                "ON CONFLICT (campaign_id, recipient_organization_id, "
-                                "subject_organization_id) DO NOTHING",
-                                wp));
-      (void)ins;
+      HOSHI_RETURN_IF_ERROR(
+          InsertWarning(campaign_id, buyer, supplier_organization_id, "supplier", now).status());
     }
   }
   HOSHI_RETURN_IF_ERROR(tx.Commit());

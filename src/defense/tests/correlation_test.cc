@@ -75,6 +75,19 @@ TEST(CorrelationConfigTest, RejectsNonsense) {
   }
 }
 
+TEST(CheckLogStartTest, RefusesPlainTextInNoKnownFormatAndLeavesGzipToTheParser) {
+  EXPECT_TRUE(CheckLogStart("\n  \n#separator \\x09\n", "conn.log").ok());
+  EXPECT_TRUE(CheckLogStart(R"({"event_type":"alert"})", "eve.json").ok());
+  EXPECT_TRUE(CheckLogStart("", "empty.log").ok());
+  EXPECT_TRUE(CheckLogStart(Gzip("not a log\n"), "x.gz").ok());
+  const Status bad = CheckLogStart("\r\nhello, this is not a log\r\n", "note.txt");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kDataError);
+  EXPECT_NE(bad.error().message(Lang::kEn).find("note.txt"), std::string::npos);
+  EXPECT_TRUE(IsGzip(Gzip("x")));
+  EXPECT_FALSE(IsGzip("\x1f"));
+}
+
 class AnalyseBatchTest : public testing::Test {
  protected:
   void SetUp() override {

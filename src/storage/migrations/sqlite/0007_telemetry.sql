@@ -81,7 +81,6 @@ CREATE TABLE telemetry_warnings (
   recipient_organization_id TEXT NOT NULL REFERENCES organizations (id),
   subject_organization_id TEXT NOT NULL REFERENCES organizations (id),
   relation TEXT NOT NULL,
-  identity_disclosed INTEGER NOT NULL,
   created_at TEXT NOT NULL,
   acknowledged_at TEXT NOT NULL DEFAULT '',
   UNIQUE (campaign_id, recipient_organization_id, subject_organization_id)

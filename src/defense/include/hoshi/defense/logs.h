@@ -57,6 +57,14 @@ struct ParseOptions {
 /// → syslog.
 [[nodiscard]] std::optional<LogFormat> DetectLogFormat(std::string_view first_line);
 
+/// Whether `bytes` start with the gzip magic bytes (1f 8b).
+[[nodiscard]] bool IsGzip(std::string_view bytes);
+/// A quick check of a whole log held in memory before it is queued: plain text whose first
+/// non-blank line is in no known format is refused (kDataError "defense.log_format", naming
+/// `source_name`); gzip is accepted unread (a damaged stream is counted when it is parsed);
+/// empty or blank text passes (it holds no records).
+[[nodiscard]] Status CheckLogStart(std::string_view log, std::string_view source_name);
+
 /// Parses a log read from `in`, plain or gzip (detected by the magic bytes 1f 8b; concatenated
 /// gzip members are read in turn). `source_name` names the input in samples and errors; its file
 /// name also gives the Zeek log type when the log itself does not (no #path / "_path"):

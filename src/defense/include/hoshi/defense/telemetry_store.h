@@ -255,6 +255,14 @@ class TelemetryStore {
   [[nodiscard]] const CorrelationConfig& config() const { return config_; }
 
  private:
+  /// Inserts a warning unless one for (campaign, recipient, subject) exists; the new id, or
+  /// nullopt when it existed. Whether the subject is named is decided when it is read.
+  [[nodiscard]] Result<std::optional<std::string>> InsertWarning(std::string_view campaign_id,
+                                                                 std::string_view recipient,
+                                                                 std::string_view subject,
+                                                                 std::string_view relation,
+                                                                 std::string_view now);
+
   storage::Connection& conn_;
   const Clock& clock_;
   CorrelationConfig config_;
