@@ -11,6 +11,7 @@
 #include "hoshi/core/id.h"
 #include "hoshi/core/json.h"
 #include "hoshi/defense/messages.h"
+#include "hoshi/storage/bulk_insert.h"
 
 namespace hoshi::defense {
 
@@ -269,14 +270,12 @@ Result<BatchOutcome> TelemetryStore::RecordBatch(const BatchRecord& record) {
   std::map<std::string, TargetAggregate> targets;
   const std::set<std::string> ignored(config_.ignored_targets.begin(),
                                       config_.ignored_targets.end());
-  HOSHI_ASSIGN_OR_RETURN(
-      auto insert_detection,
-      conn_.Prepare("INSERT INTO telemetry_detections (" + std::string(kDetectionColumns) +
-                    ", target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?)"));
+  // Many detections per batch (one per suspicious pair): written in multi-row chunks.
+  storage::BulkInsert insert_detection(conn_, "telemetry_detections",
+                                       std::string(kDetectionColumns) + ", target");
   for (const auto& d : a.detections) {
     const auto keys = TargetKeys(d);
-    const std::vector<Value> p{
+    HOSHI_RETURN_IF_ERROR(insert_detection.Add({
         Text(NewId(clock_)),
         Text(b.organization_id),
         Text(b.id),
@@ -292,9 +291,7 @@ Result<BatchOutcome> TelemetryStore::RecordBatch(const BatchRecord& record) {
         Text(d.evidence.dump()),
         Text(now),
         Text(keys.empty() ? std::string() : keys.front()),
-    };
-    HOSHI_ASSIGN_OR_RETURN(auto rs, insert_detection->Execute(p));
-    (void)rs;
+    }));
     if (d.score < config_.min_score) {
       continue;
     }
@@ -317,6 +314,8 @@ Result<BatchOutcome> TelemetryStore::RecordBatch(const BatchRecord& record) {
       t.last_ts_us = std::max(t.last_ts_us, d.last_ts_us);
     }
   }
+
+  HOSHI_RETURN_IF_ERROR(insert_detection.Flush());
 
   for (const auto& [key, t] : targets) {
     // The organisation's sighting of the target.

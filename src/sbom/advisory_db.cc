@@ -32,7 +32,10 @@ std::set<IndexKey> KeysOf(const Advisory& advisory) {
 
 struct AdvisoryDb::Impl {
   std::map<std::string, Advisory, std::less<>> by_id;
-  std::map<IndexKey, std::set<std::string>> index;  // ids, so candidates come out sorted
+  /// Package → its advisories, by id so candidates come out sorted. The views and pointers refer
+  /// to `by_id`'s nodes, which stay put while the record is held (a modified record is assigned
+  /// into its node).
+  std::map<IndexKey, std::map<std::string_view, const Advisory*>> index;
   std::optional<KevCatalog> kev;
 
   /// Sets the KEV mark of `advisory` from the catalog (the earliest date when several of its ids
@@ -72,9 +75,10 @@ struct AdvisoryDb::Impl {
     }
   }
 
-  void Index(const Advisory& advisory) {
+  /// `id` is the by_id key of `advisory`.
+  void Index(std::string_view id, const Advisory& advisory) {
     for (const IndexKey& key : KeysOf(advisory)) {
-      index[key].insert(advisory.id);
+      index[key].emplace(id, &advisory);
     }
   }
 };
@@ -88,9 +92,9 @@ AdvisoryChange AdvisoryDb::Upsert(Advisory advisory) {
   impl_->MarkKev(advisory);
   const auto it = impl_->by_id.find(advisory.id);
   if (it == impl_->by_id.end()) {
-    impl_->Index(advisory);
     std::string id = advisory.id;
-    impl_->by_id.emplace(std::move(id), std::move(advisory));
+    const auto added = impl_->by_id.emplace(std::move(id), std::move(advisory)).first;
+    impl_->Index(added->first, added->second);
     return AdvisoryChange::kNew;
   }
   // Same bytes, or (for records built in code, without a hash) the same content.
@@ -100,8 +104,8 @@ AdvisoryChange AdvisoryDb::Upsert(Advisory advisory) {
     return AdvisoryChange::kUnchanged;
   }
   impl_->Unindex(it->second);
-  impl_->Index(advisory);
   it->second = std::move(advisory);
+  impl_->Index(it->first, it->second);
   return AdvisoryChange::kModified;
 }
 
@@ -125,8 +129,8 @@ std::vector<const Advisory*> AdvisoryDb::Candidates(std::string_view ecosystem,
     return out;
   }
   out.reserve(it->second.size());
-  for (const std::string& id : it->second) {
-    out.push_back(&impl_->by_id.find(id)->second);
+  for (const auto& [id, advisory] : it->second) {
+    out.push_back(advisory);
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "hoshi/sbom/fleet.h"
 #include "hoshi/sbom/messages.h"
 #include "hoshi/sbom/report.h"
+#include "hoshi/storage/bulk_insert.h"
 
 #include "messages_parts.h"
 
@@ -191,33 +192,42 @@ struct NewFinding {
   bool replace = true;  ///< an older row for the same (SBOM, component, advisory) may exist
 };
 
-Status UpsertFinding(storage::Connection& conn, const NewFinding& f) {
+constexpr std::string_view kFindingTable = "sbom_findings";
+constexpr std::string_view kFindingColumns =
+    "sbom_id, component_idx, advisory_id, organization_id, detail, state, trigger_kind, "
+    "identified_at, disclosed_at, lead_time_ms";
+
+/// The row of kFindingColumns for `f`.
+std::vector<Value> FindingRow(const NewFinding& f) {
   const std::string state(
       FindingStateName(f.finding->suppressed_by ? FindingState::kSuppressed : FindingState::kOpen));
   const Value lead =
       f.lead_time ? Value{static_cast<std::int64_t>(f.lead_time->count())} : Value{nullptr};
-  const std::vector<Value> del{std::string(f.sbom_id), f.component_index, f.finding->advisory_id};
-  if (f.replace) {
-    HOSHI_RETURN_IF_ERROR(conn.Query(
-        "DELETE FROM sbom_findings WHERE sbom_id = ? AND component_idx = ? AND advisory_id = ?",
-        del));
+  return {std::string(f.sbom_id),
+          f.component_index,
+          f.finding->advisory_id,
+          std::string(f.organization_id),
+          DumpJson(FindingToJson(*f.finding), -1),
+          state,
+          std::string(TriggerName(f.trigger)),
+          std::string(f.identified_at),
+          std::string(f.disclosed_at),
+          lead};
+}
+
+/// Writes `f`: replacing an older row for the same (SBOM, component, advisory) when f.replace,
+/// else through `fresh` (rows that cannot exist yet are written in chunks).
+Status UpsertFinding(storage::Connection& conn, storage::BulkInsert& fresh, const NewFinding& f) {
+  if (!f.replace) {
+    return fresh.Add(FindingRow(f));
   }
-  const std::vector<Value> p{std::string(f.sbom_id),
-                             f.component_index,
-                             f.finding->advisory_id,
-                             std::string(f.organization_id),
-                             DumpJson(FindingToJson(*f.finding), -1),
-                             state,
-                             std::string(TriggerName(f.trigger)),
-                             std::string(f.identified_at),
-                             std::string(f.disclosed_at),
-                             lead};
+  const std::vector<Value> del{std::string(f.sbom_id), f.component_index, f.finding->advisory_id};
   HOSHI_RETURN_IF_ERROR(conn.Query(
-      "INSERT INTO sbom_findings (sbom_id, component_idx, advisory_id, organization_id, detail, "
-      "state, trigger_kind, identified_at, disclosed_at, lead_time_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      p));
-  return Status::Ok();
+      "DELETE FROM sbom_findings WHERE sbom_id = ? AND component_idx = ? AND advisory_id = ?",
+      del));
+  storage::BulkInsert one(conn, kFindingTable, kFindingColumns, 1);
+  HOSHI_RETURN_IF_ERROR(one.Add(FindingRow(f)));
+  return one.Flush();
 }
 
 Status ResolveFinding(storage::Connection& conn, std::string_view sbom_id, std::int64_t index,
@@ -377,43 +387,39 @@ Result<StoredSbom> FleetStore::AddSbom(std::string_view organization_id, std::st
       "spec_version, blob_sha256, size, component_count, uploaded_by, uploaded_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       p));
-  HOSHI_ASSIGN_OR_RETURN(auto insert,
-                         conn_.Prepare("INSERT INTO sbom_components (sbom_id, idx, ref, name, "
-                                       "version, purl, ecosystem, package_name, norm_name) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  storage::BulkInsert components(conn_, "sbom_components",
+                                 "sbom_id, idx, ref, name, version, purl, ecosystem, "
+                                 "package_name, norm_name");
   std::unordered_map<std::string_view, std::int64_t> index_of;
   index_of.reserve(document.components.size());
-  std::vector<Value> row(9);
-  row[0] = s.id;
   for (std::size_t i = 0; i < document.components.size(); ++i) {
     const Component& c = document.components[i];
     index_of.emplace(c.ref, static_cast<std::int64_t>(i));
-    row[1] = static_cast<std::int64_t>(i);
-    row[2] = c.ref;
-    row[3] = c.package ? c.package->name : c.name;
-    row[4] = c.version;
-    row[5] = c.purl;
-    row[6] = c.package ? std::string(BaseEcosystem(c.package->ecosystem)) : std::string();
-    row[7] = c.package ? c.package->name : std::string();
-    row[8] =
-        c.package ? NormalizePackageName(c.package->ecosystem, c.package->name) : std::string();
-    HOSHI_RETURN_IF_ERROR(insert->Execute(row));
+    HOSHI_RETURN_IF_ERROR(components.Add(
+        {s.id, static_cast<std::int64_t>(i), c.ref, c.package ? c.package->name : c.name, c.version,
+         c.purl, c.package ? std::string(BaseEcosystem(c.package->ecosystem)) : std::string(),
+         c.package ? c.package->name : std::string(),
+         c.package ? NormalizePackageName(c.package->ecosystem, c.package->name) : std::string()}));
   }
+  HOSHI_RETURN_IF_ERROR(components.Flush());
   HOSHI_RETURN_IF_ERROR(InsertVex(conn_, clock_, organization_id, s.id, document.vex));
   HOSHI_ASSIGN_OR_RETURN(auto org_vex, LoadVex(conn_, organization_id, s.id));
   // The document's own statements are part of org_vex now.
   const MatchOptions options{false, org_vex};
   const auto findings = MatchComponents(document.components, db, options);
+  storage::BulkInsert fresh(conn_, kFindingTable, kFindingColumns);
   for (const Finding& f : findings) {
     const auto it = index_of.find(f.component_ref);
     if (it == index_of.end()) {
       continue;
     }
     HOSHI_RETURN_IF_ERROR(UpsertFinding(
-        conn_, NewFinding{s.id, it->second, s.organization_id, &f, FindingTrigger::kSbomUpload, now,
-                          DisclosedAt(*db.Find(f.advisory_id), AdvisoryChange::kNew), std::nullopt,
-                          /*replace=*/false}));  // a new SBOM has no findings yet
+        conn_, fresh,
+        NewFinding{s.id, it->second, s.organization_id, &f, FindingTrigger::kSbomUpload, now,
+                   DisclosedAt(*db.Find(f.advisory_id), AdvisoryChange::kNew), std::nullopt,
+                   /*replace=*/false}));  // a new SBOM has no findings yet
   }
+  HOSHI_RETURN_IF_ERROR(fresh.Flush());
   HOSHI_RETURN_IF_ERROR(tx.Commit());
   return s;
 }
@@ -502,6 +508,7 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
                                      ? FindingTrigger::kAdvisoryModified
                                      : FindingTrigger::kAdvisoryNew;
   std::map<std::string, std::vector<VexStatement>> vex_by_sbom;
+  storage::BulkInsert fresh(conn_, kFindingTable, kFindingColumns);
   std::set<FindingKey> matched;
   std::set<std::string> affected;
   for (const auto& [ecosystem, norm_name] : IndexKeys(advisory)) {
@@ -548,9 +555,10 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
         ++out.new_findings;
       }
       nf.replace = out.change != AdvisoryChange::kNew;
-      HOSHI_RETURN_IF_ERROR(UpsertFinding(conn_, nf));
+      HOSHI_RETURN_IF_ERROR(UpsertFinding(conn_, fresh, nf));
     }
   }
+  HOSHI_RETURN_IF_ERROR(fresh.Flush());
   // Findings the advisory no longer supports (range narrowed, package removed, withdrawn).
   HOSHI_ASSIGN_OR_RETURN(auto open, conn_.Query("SELECT sbom_id, component_idx FROM sbom_findings "
                                                 "WHERE advisory_id = ? AND state <> 'resolved'",

@@ -12,20 +12,26 @@
 namespace hoshi::sbom {
 namespace {
 
-bool SamePackage(const PackageKey& a, const PackageKey& b) {
-  return BaseEcosystem(a.ecosystem) == BaseEcosystem(b.ecosystem) &&
-         NormalizePackageName(a.ecosystem, a.name) == NormalizePackageName(b.ecosystem, b.name);
+/// Whether an advisory's entry names the component's package. `component_name` is the
+/// component's normalised name, computed once for all its candidates; equal names as written need
+/// no normalising.
+bool SamePackage(const PackageKey& entry, const PackageKey& component,
+                 std::string_view component_name) {
+  return BaseEcosystem(entry.ecosystem) == BaseEcosystem(component.ecosystem) &&
+         (entry.name == component.name ||
+          NormalizePackageName(entry.ecosystem, entry.name) == component_name);
 }
 
-std::optional<Finding> Match(const Component& component, const Advisory& advisory,
-                             bool include_withdrawn) {
+/// `component_name`: NormalizePackageName of the component's package.
+std::optional<Finding> Match(const Component& component, std::string_view component_name,
+                             const Advisory& advisory, bool include_withdrawn) {
   if (!component.package || component.version.empty() ||
       (!advisory.withdrawn.empty() && !include_withdrawn)) {
     return std::nullopt;
   }
   for (std::size_t i = 0; i < advisory.affected.size(); ++i) {
     const AdvisoryAffected& entry = advisory.affected[i];
-    if (!SamePackage(entry.package, *component.package)) {
+    if (!SamePackage(entry.package, *component.package, component_name)) {
       continue;
     }
     std::optional<AffectedMatch> match = MatchAffected(entry.affected, component.version);
@@ -116,7 +122,12 @@ bool Suppresses(const VexStatement& statement) {
 }  // namespace
 
 std::optional<Finding> MatchOne(const Component& component, const Advisory& advisory) {
-  return Match(component, advisory, /*include_withdrawn=*/false);
+  if (!component.package) {
+    return std::nullopt;
+  }
+  return Match(component,
+               NormalizePackageName(component.package->ecosystem, component.package->name),
+               advisory, /*include_withdrawn=*/false);
 }
 
 std::vector<Finding> MatchComponents(std::span<const Component> components, const AdvisoryDb& db,
@@ -126,9 +137,15 @@ std::vector<Finding> MatchComponents(std::span<const Component> components, cons
     if (!component.package || component.version.empty()) {
       continue;
     }
-    for (const Advisory* advisory :
-         db.Candidates(component.package->ecosystem, component.package->name)) {
-      if (auto finding = Match(component, *advisory, options.include_withdrawn)) {
+    const std::vector<const Advisory*> candidates =
+        db.Candidates(component.package->ecosystem, component.package->name);
+    if (candidates.empty()) {
+      continue;
+    }
+    const std::string name =
+        NormalizePackageName(component.package->ecosystem, component.package->name);
+    for (const Advisory* advisory : candidates) {
+      if (auto finding = Match(component, name, *advisory, options.include_withdrawn)) {
         findings.push_back(std::move(*finding));
       }
     }

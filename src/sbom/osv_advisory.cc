@@ -694,6 +694,7 @@ Result<AdvisoryAffected> ParseAffected(const Fields& f, const Value& entry, cons
     }
   }
   HOSHI_ASSIGN_OR_RETURN(out.affected.versions, f.Strings(entry, "versions", path));
+  PrepareAffected(out.affected);
   HOSHI_ASSIGN_OR_RETURN(std::vector<Severity> severity, ParseSeverities(f, entry, path));
   extras.severity.insert(extras.severity.end(), severity.begin(), severity.end());
   if (!extras.database_specific_cvss) {

@@ -20,7 +20,37 @@ bool IsZero(const RangeEvent& e) {
   return e.kind == RangeEvent::Kind::kIntroduced && e.version == "0";
 }
 
+/// The non-limit events of `range` in evaluation order. Stable: events of equal version keep the
+/// advisory's order. introduced "0" is the minimum.
+std::vector<std::uint32_t> EvaluationOrder(const AffectedRange& range,
+                                           const VersionScheme& scheme) {
+  std::vector<std::uint32_t> order;
+  order.reserve(range.events.size());
+  for (std::uint32_t i = 0; i < range.events.size(); ++i) {
+    if (range.events[i].kind != RangeEvent::Kind::kLimit) {
+      order.push_back(i);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+    const RangeEvent& a = range.events[ia];
+    const RangeEvent& b = range.events[ib];
+    if (IsZero(a) || IsZero(b)) {
+      return IsZero(a) && !IsZero(b);
+    }
+    return scheme.Compare(a.version, b.version) < 0;
+  });
+  return order;
+}
+
 }  // namespace
+
+void PrepareAffected(AffectedPackage& affected) {
+  for (AffectedRange& range : affected.ranges) {
+    range.order = range.type == AffectedRange::Type::kGit
+                      ? std::vector<std::uint32_t>{}
+                      : EvaluationOrder(range, SchemeOf(range, affected.ecosystem));
+  }
+}
 
 std::optional<AffectedMatch> MatchRange(const AffectedRange& range, std::string_view ecosystem,
                                         std::string_view version) {
@@ -35,23 +65,19 @@ std::optional<AffectedMatch> MatchRange(const AffectedRange& range, std::string_
       return std::nullopt;
     }
   }
-  std::vector<const RangeEvent*> sorted;
-  for (const RangeEvent& e : range.events) {
-    if (e.kind != RangeEvent::Kind::kLimit) {
-      sorted.push_back(&e);
-    }
+  // Prepared ranges carry their order (computed with the same ecosystem's scheme by
+  // PrepareAffected); others are sorted here.
+  std::vector<std::uint32_t> computed;
+  const bool prepared = !range.order.empty();
+  if (!prepared) {
+    computed = EvaluationOrder(range, scheme);
   }
-  // Stable: events of equal version keep the advisory's order. introduced "0" is the minimum.
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const RangeEvent* a, const RangeEvent* b) {
-    if (IsZero(*a) || IsZero(*b)) {
-      return IsZero(*a) && !IsZero(*b);
-    }
-    return scheme.Compare(a->version, b->version) < 0;
-  });
+  const std::vector<std::uint32_t>& order = prepared ? range.order : computed;
+  const auto event = [&](std::size_t i) -> const RangeEvent& { return range.events[order[i]]; };
   const RangeEvent* opened = nullptr;
   std::size_t opened_at = 0;
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    const RangeEvent& e = *sorted[i];
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const RangeEvent& e = event(i);
     switch (e.kind) {
       case RangeEvent::Kind::kIntroduced:
         if (IsZero(e) || scheme.Compare(version, e.version) >= 0) {
@@ -79,9 +105,9 @@ std::optional<AffectedMatch> MatchRange(const AffectedRange& range, std::string_
   AffectedMatch m;
   m.via = AffectedMatch::Via::kRange;
   m.introduced = opened->version;
-  for (std::size_t i = opened_at + 1; i < sorted.size(); ++i) {
-    if (sorted[i]->kind != RangeEvent::Kind::kIntroduced) {
-      m.until = *sorted[i];
+  for (std::size_t i = opened_at + 1; i < order.size(); ++i) {
+    if (event(i).kind != RangeEvent::Kind::kIntroduced) {
+      m.until = event(i);
       break;
     }
   }

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "hoshi/core/crypto.h"
+#include "hoshi/storage/bulk_insert.h"
 #include "hoshi/storage/database.h"
 
 namespace hoshi::storage {
@@ -553,6 +554,54 @@ TEST_P(StorageConformanceTest, RoundTripsEveryValueType) {
   ASSERT_EQ(jp.rows.size(), 1u);
   EXPECT_EQ(*jp.rows[0].GetInt(0), 4);
   EXPECT_EQ(*jp.rows[0].GetInt(1), 8);
+}
+
+TEST_P(StorageConformanceTest, BulkInsertWritesChunksOfRows) {
+  CreateValuesTable();
+  BulkInsert bulk(conn(), "conformance_values", "id, i, d, s, b",
+                  /*rows_per_statement=*/3);
+  for (std::int64_t n = 0; n < 7; ++n) {
+    const Value blob = n == 4 ? Value{nullptr} : Value{Bytes{static_cast<std::uint8_t>(n), 0x00}};
+    HOSHI_ASSERT_OK(
+        bulk.Add({n, n * 10, 0.5 * static_cast<double>(n), "行 '?' " + std::to_string(n), blob}));
+  }
+  EXPECT_EQ(bulk.rows_written(), 6u);  // two full chunks; one row waits for Flush
+  EXPECT_EQ(bulk.pending(), 1u);
+  EXPECT_EQ(Count(conn(), "conformance_values"), 6);
+  HOSHI_ASSERT_OK(bulk.Flush());
+  HOSHI_ASSERT_OK(bulk.Flush());  // nothing pending: no statement
+  EXPECT_EQ(bulk.rows_written(), 7u);
+  EXPECT_EQ(bulk.statements(), 3u);
+  HOSHI_ASSERT_OK_AND_ASSIGN(
+      const ResultSet rs,
+      conn().Query("SELECT id, i, d, s, b FROM conformance_values ORDER BY id"));
+  ASSERT_EQ(rs.rows.size(), 7u);
+  for (std::int64_t n = 0; n < 7; ++n) {
+    const Row& row = rs.rows[static_cast<std::size_t>(n)];
+    EXPECT_EQ(*row.GetInt(0), n);
+    EXPECT_EQ(*row.GetInt(1), n * 10);
+    EXPECT_EQ(*row.GetDouble(2), 0.5 * static_cast<double>(n));
+    EXPECT_EQ(*row.GetText(3), "行 '?' " + std::to_string(n));
+    if (n == 4) {
+      EXPECT_TRUE(row.IsNull(4));
+    } else {
+      EXPECT_EQ(*row.GetBytes(4), (Bytes{static_cast<std::uint8_t>(n), 0x00}));
+    }
+  }
+  // A row of the wrong width is refused before anything is buffered.
+  const Status wrong = bulk.Add({std::int64_t{99}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kInternal);
+  EXPECT_EQ(bulk.pending(), 0u);
+  // A duplicate key fails its chunk as a whole (kAlreadyExists); rows written before stay.
+  HOSHI_ASSERT_OK(bulk.Add({std::int64_t{100}, nullptr, nullptr, "new", nullptr}));
+  const Status duplicate = bulk.Add({std::int64_t{3}, nullptr, nullptr, "dup", nullptr});
+  ASSERT_TRUE(duplicate.ok());  // buffered, not yet written
+  const Status flushed = bulk.Flush();
+  ASSERT_FALSE(flushed.ok());
+  EXPECT_EQ(flushed.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(bulk.pending(), 0u);
+  EXPECT_EQ(Count(conn(), "conformance_values"), 7);
 }
 
 TEST_P(StorageConformanceTest, RoundTripsNull) {

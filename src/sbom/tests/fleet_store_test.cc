@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SBOM fleet on SQLite and PostgreSQL: storing SBOMs, incremental re-matching when
 // advisories arrive or change, lead times, VEX, superseding, sharing with buyers, SCS 4-4-4-2.
+#include <set>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -270,6 +274,48 @@ TEST_P(FleetStoreTest, AdvisoriesReloadFromTheDatabase) {
   ASSERT_NE(fresh.Find("PYSEC-0009"), nullptr);
   EXPECT_EQ(fresh.Candidates("PyPI", "numpy").size(), 1u);
   EXPECT_EQ(*store_->CountAdvisories(), 1u);
+}
+
+// Components and new findings are written in multi-row chunks (storage::BulkInsert, 200 rows):
+// counts that cross chunk boundaries must come out whole, with each row's own values.
+TEST_P(FleetStoreTest, LargeSbomsAndImportsAreWrittenCompletely) {
+  Import(Osv("PYSEC-0100", "bigpkg", "0", "9.0", "2026-10-01T00:00:00Z", "2026-10-01T00:00:00Z"));
+  std::vector<Component> components;
+  for (int i = 0; i < 450; ++i) {
+    components.push_back(Pkg(fmt::format("c{}", i), "PyPI", "bigpkg", fmt::format("1.{}", i)));
+  }
+  for (int i = 0; i < 60; ++i) {
+    components.push_back(Pkg(fmt::format("o{}", i), "PyPI", "otherpkg", "1.0"));
+  }
+  const auto sbom = Upload("org-a", "portal", Doc(components));
+  EXPECT_EQ(sbom.component_count, 510);
+  auto stored = store_->Components(sbom.id);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 510u);
+  EXPECT_EQ((*stored)[449].ref, "c449");
+  EXPECT_EQ((*stored)[449].version, "1.449");
+  EXPECT_EQ((*stored)[509].ref, "o59");
+  EXPECT_EQ(FindingsOf("org-a").size(), 450u);
+
+  // A new advisory affecting 1.0 … 1.299: 300 new findings in two chunks.
+  const auto r = Import(
+      Osv("PYSEC-0101", "bigpkg", "0", "1.300", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z"));
+  EXPECT_EQ(r.change, AdvisoryChange::kNew);
+  EXPECT_EQ(r.instances_checked, 450u);
+  EXPECT_EQ(r.new_findings, 300u);
+  const auto findings = FindingsOf("org-a");
+  EXPECT_EQ(findings.size(), 750u);
+  std::set<std::string> refs;
+  for (const StoredFinding& f : findings) {
+    if (f.finding.advisory_id == "PYSEC-0101") {
+      refs.insert(f.finding.component_ref);
+      EXPECT_EQ(f.trigger, FindingTrigger::kAdvisoryNew);
+      EXPECT_TRUE(f.lead_time.has_value());
+    }
+  }
+  EXPECT_EQ(refs.size(), 300u);
+  EXPECT_TRUE(refs.contains("c299"));
+  EXPECT_FALSE(refs.contains("c300"));
 }
 
 HOSHI_INSTANTIATE_DB_TEST(FleetStoreTest);

@@ -1054,6 +1054,7 @@ class PypiCrossCheck {
                          }
                          return by_rank(a.version, b.version);
                        });
+      range.order.clear();  // the events moved: MatchRange sorts them again (PrepareAffected)
       for (const RangeEvent& e : range.events) {
         r.by_position = r.by_position && e.kind != Kind::kLimit;
         if (!IsZero(e)) {

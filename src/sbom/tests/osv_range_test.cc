@@ -133,7 +133,35 @@ TEST(OsvRangeTest, Table) {
     if (m && c.affected) {
       EXPECT_EQ(m->introduced, c.introduced) << c.name;
     }
+    // The same range with its order computed once (as parsed records are) gives the same answer.
+    AffectedPackage prepared;
+    prepared.ecosystem = c.ecosystem;
+    prepared.ranges.push_back(r);
+    PrepareAffected(prepared);
+    const auto pm = MatchAffected(prepared, c.version);
+    EXPECT_EQ(pm, m) << c.name << " (prepared)";
   }
+}
+
+TEST(OsvRangeTest, PrepareAffectedSortsOnceAndIsNotPartOfEquality) {
+  AffectedPackage p;
+  p.ecosystem = "PyPI";
+  // Written out of order, with a limit: evaluation order is 0, 1.0, 1.2 (the limit is apart).
+  p.ranges.push_back({AffectedRange::Type::kEcosystem,
+                      {{kFixed, "1.2"}, {kLimit, "3.0"}, {kIntro, "1.0"}, {kIntro, "0"}}});
+  p.ranges.push_back({AffectedRange::Type::kGit, {{kIntro, "abc123"}}});
+  const AffectedPackage unprepared = p;
+  PrepareAffected(p);
+  EXPECT_EQ(p.ranges[0].order, (std::vector<std::uint32_t>{3, 2, 0}));
+  EXPECT_TRUE(p.ranges[1].order.empty());  // git ranges never match a version
+  EXPECT_EQ(p, unprepared);
+  for (const std::string_view v : {"0.5", "1.0", "1.1", "1.2", "2.9", "3.0"}) {
+    EXPECT_EQ(MatchAffected(p, v), MatchAffected(unprepared, v)) << v;
+  }
+  const auto m = MatchAffected(p, "1.1");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->introduced, "1.0");
+  EXPECT_EQ(*m->until, (RangeEvent{kFixed, "1.2"}));
 }
 
 TEST(OsvRangeTest, ReportsClosingEventAndListedVersions) {

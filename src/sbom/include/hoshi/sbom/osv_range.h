@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,8 +23,14 @@ struct RangeEvent {
 struct AffectedRange {
   enum class Type { kSemver, kEcosystem, kGit };
   Type type = Type::kEcosystem;
-  std::vector<RangeEvent> events;
-  bool operator==(const AffectedRange&) const = default;
+  std::vector<RangeEvent> events;  ///< as the record lists them
+  /// Derived: the indices of the non-limit events in evaluation order, set by PrepareAffected so
+  /// that MatchRange need not sort per call. Empty: MatchRange sorts (a range built in code).
+  /// Not part of equality.
+  std::vector<std::uint32_t> order = {};
+  bool operator==(const AffectedRange& other) const {
+    return type == other.type && events == other.events;
+  }
 };
 
 /// The part of an OSV `affected[]` entry that decides whether a version is affected.
@@ -44,6 +51,11 @@ struct AffectedMatch {
   std::string listed_version;       ///< kListedVersion: the entry of `versions` that matched
   bool operator==(const AffectedMatch&) const = default;
 };
+
+/// Sorts each range's events once, by the scheme of `affected.ecosystem` (OSV's order: introduced
+/// "0" first, then by version; events of equal version keep the record's order). Parsers call it;
+/// call it again after changing `events` or `ecosystem`.
+void PrepareAffected(AffectedPackage& affected);
 
 /// Evaluates `version` against one range (OSV's algorithm: events sorted by version, an
 /// introduced opens, a fixed closes (exclusive), a last_affected closes after itself (inclusive),
