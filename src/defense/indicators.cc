@@ -92,19 +92,34 @@ struct IpKey {
 
 constexpr std::uint8_t kV4Offset = 96;
 
+/// The first `len` bits of `ip`: the address as two big-endian 64-bit words, one AND each.
 IpKey MaskKey(const IpAddress& ip, std::uint8_t len) {
+  static_assert(std::endian::native == std::endian::little ||
+                std::endian::native == std::endian::big);
+  const auto load = [&](std::size_t at) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, ip.bytes.data() + at, 8);
+    if constexpr (std::endian::native == std::endian::little) {
+      word = __builtin_bswap64(word);
+    }
+    return word;
+  };
+  const auto mask = [](int bits) -> std::uint64_t {
+    if (bits <= 0) {
+      return 0;
+    }
+    return bits >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << static_cast<unsigned>(64 - bits);
+  };
+  const auto store = [](std::uint64_t word, std::uint8_t* out) {
+    if constexpr (std::endian::native == std::endian::little) {
+      word = __builtin_bswap64(word);
+    }
+    std::memcpy(out, &word, 8);
+  };
   IpKey key;
   key.len = len;
-  for (std::size_t i = 0; i < 16; ++i) {
-    const int bits = static_cast<int>(len) - static_cast<int>(i) * 8;
-    std::uint8_t mask = 0;
-    if (bits >= 8) {
-      mask = 0xFF;
-    } else if (bits > 0) {
-      mask = static_cast<std::uint8_t>(0xFF00U >> bits);
-    }
-    key.bytes[i] = static_cast<std::uint8_t>(ip.bytes[i] & mask);
-  }
+  store(load(0) & mask(len), key.bytes.data());
+  store(load(8) & mask(static_cast<int>(len) - 64), key.bytes.data() + 8);
   return key;
 }
 
@@ -625,16 +640,24 @@ struct IndicatorSet::Impl {
   std::vector<Meta> metas;
   std::array<std::size_t, kTypeCount> counts{};
   /// Prefix lengths (IPv6 terms) present in the IP table, longest first, per family; each with
-  /// a 64-Kibit filter (one bit per key, chosen by the top 16 bits of its hash) so that a length
-  /// holding no key near the address costs a bit test instead of a probe.
+  /// a filter of its own (one bit per key, chosen by the top bits of its hash; a power of two of
+  /// at least 8 bits per key and at least 64 Kibit) so that a length holding no key near the
+  /// address costs a bit test instead of a probe.
   struct LengthProbe {
     std::uint8_t len = 0;
-    std::uint32_t filter = 0;  ///< offset of the filter's first word in `filters`
+    std::uint8_t shift = 0;    ///< hash >> shift is the bit index in this length's filter
+    std::uint64_t filter = 0;  ///< offset of the filter's first word in `filters`
   };
   std::vector<LengthProbe> v4_lengths;
   std::vector<LengthProbe> v6_lengths;
   std::vector<std::uint64_t> filters;
-  static constexpr std::size_t kFilterWords = (1U << 16U) / 64;
+  static constexpr unsigned kMinFilterBitsLog2 = 16;
+  static constexpr std::size_t kFilterBitsPerKey = 8;
+
+  [[nodiscard]] bool MayHold(const LengthProbe& probe, std::uint64_t hash) const {
+    const std::uint64_t bit = hash >> probe.shift;
+    return ((filters[probe.filter + (bit >> 6U)] >> (bit & 63U)) & 1U) != 0;
+  }
   bool frozen = false;
 
   [[nodiscard]] std::string_view Text(const Record& r) const {
@@ -769,33 +792,45 @@ struct IndicatorSet::Impl {
   }
 
   void BuildLengths() {
-    std::array<std::int32_t, 129> v4_filter{};
-    std::array<std::int32_t, 129> v6_filter{};
-    v4_filter.fill(-1);
-    v6_filter.fill(-1);
-    filters.clear();
+    // Keys per (family, length) first: each length's filter is sized to its keys.
+    std::array<std::size_t, 129> v4_keys{};
+    std::array<std::size_t, 129> v6_keys{};
     const Table& table = tables[kIpTable];
-    for (std::size_t r = 0; r < table.keys.size(); ++r) {
-      const IpKey& key = table.keys[r];
-      std::int32_t& filter = (IsV4Key(key) ? v4_filter : v6_filter)[key.len];
-      if (filter < 0) {
-        filter = static_cast<std::int32_t>(filters.size());
-        filters.resize(filters.size() + kFilterWords);
+    for (const IpKey& key : table.keys) {
+      ++(IsV4Key(key) ? v4_keys : v6_keys)[key.len];
+    }
+    std::array<LengthProbe, 129> v4_probe{};
+    std::array<LengthProbe, 129> v6_probe{};
+    filters.clear();
+    for (auto* family : {&v4_keys, &v6_keys}) {
+      auto& probes = family == &v4_keys ? v4_probe : v6_probe;
+      for (std::size_t len = 0; len < family->size(); ++len) {
+        if ((*family)[len] == 0) {
+          continue;
+        }
+        unsigned log2 = kMinFilterBitsLog2;
+        while ((std::uint64_t{1} << log2) < (*family)[len] * kFilterBitsPerKey && log2 < 40) {
+          ++log2;
+        }
+        probes[len] = {static_cast<std::uint8_t>(len), static_cast<std::uint8_t>(64 - log2),
+                       filters.size()};
+        filters.resize(filters.size() + ((std::size_t{1} << log2) / 64));
       }
-      const std::uint64_t bit = HashKey(key) >> 48U;
-      filters[static_cast<std::size_t>(filter) + (bit >> 6U)] |= std::uint64_t{1} << (bit & 63U);
+    }
+    for (const IpKey& key : table.keys) {
+      const LengthProbe& probe = (IsV4Key(key) ? v4_probe : v6_probe)[key.len];
+      const std::uint64_t bit = HashKey(key) >> probe.shift;
+      filters[probe.filter + (bit >> 6U)] |= std::uint64_t{1} << (bit & 63U);
     }
     filters.shrink_to_fit();
     v4_lengths.clear();
     v6_lengths.clear();
     for (int len = 128; len >= 0; --len) {
-      if (v4_filter[len] >= 0) {
-        v4_lengths.push_back(
-            {static_cast<std::uint8_t>(len), static_cast<std::uint32_t>(v4_filter[len])});
+      if (v4_keys[len] != 0) {
+        v4_lengths.push_back(v4_probe[len]);
       }
-      if (v6_filter[len] >= 0) {
-        v6_lengths.push_back(
-            {static_cast<std::uint8_t>(len), static_cast<std::uint32_t>(v6_filter[len])});
+      if (v6_keys[len] != 0) {
+        v6_lengths.push_back(v6_probe[len]);
       }
     }
   }
@@ -882,8 +917,7 @@ std::optional<IndicatorView> IndicatorSet::MatchIp(const IpAddress& ip, std::int
   for (const Impl::LengthProbe& probe : lengths) {
     const IpKey key = MaskKey(ip, probe.len);
     const std::uint64_t hash = HashKey(key);
-    const std::uint64_t bit = hash >> 48U;
-    if (((impl_->filters[probe.filter + (bit >> 6U)] >> (bit & 63U)) & 1U) == 0) {
+    if (!impl_->MayHold(probe, hash)) {
       continue;
     }
     const auto first = table.Find(hash, [&](std::uint32_t r) { return table.keys[r] == key; });

@@ -198,6 +198,88 @@ TEST(IndicatorSet, LongestPrefixMatch) {
   EXPECT_EQ(set.Count(T::kIp), 2U);
 }
 
+// Longest-prefix matching against a plain reference (a set of (masked address, length) pairs,
+// masked byte by byte), over many prefix lengths in both families and more /32s than the
+// smallest per-length filter holds (the filters grow with their keys).
+TEST(IndicatorSet, LongestPrefixMatchAgreesWithAReference) {
+  using T = IndicatorType;
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  const auto next = [&] {
+    state ^= state << 13U;
+    state ^= state >> 7U;
+    state ^= state << 17U;
+    return state;
+  };
+  using Key = std::pair<std::array<std::uint8_t, 16>, int>;  // masked bytes, IPv6-terms length
+  const auto mask = [](std::array<std::uint8_t, 16> bytes, int len) {
+    for (int i = 0; i < 16; ++i) {
+      const int bits = len - i * 8;
+      bytes[static_cast<std::size_t>(i)] &=
+          bits >= 8 ? 0xFF : (bits > 0 ? static_cast<std::uint8_t>(0xFF00U >> bits) : 0);
+    }
+    return bytes;
+  };
+  std::map<Key, std::string> reference;
+  std::vector<Indicator> indicators;
+  std::vector<IpAddress> probes;
+  const auto add = [&](const IpAddress& ip, int len, bool v4) {
+    const int full = v4 ? len + 96 : len;
+    const auto masked = mask(ip.bytes, full);
+    IpAddress base;
+    base.bytes = masked;
+    std::string value = ToString(base);
+    const bool host = len == (v4 ? 32 : 128);
+    if (!host) {
+      value += "/" + std::to_string(len);
+    }
+    if (reference.emplace(Key{masked, full}, value).second) {
+      indicators.push_back(Ind(host ? T::kIp : T::kCidr, value));
+    }
+  };
+  const auto random_v4 = [&] {
+    return Ip(
+        fmt::format("{}.{}.{}.{}", next() % 223 + 1, next() % 256, next() % 256, next() % 256));
+  };
+  const auto random_v6 = [&] {
+    return Ip(fmt::format("2001:db8:{:x}:{:x}::{:x}", next() % 0x10000, next() % 0x10000,
+                          next() % 0x10000));
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const IpAddress ip = random_v4();
+    add(ip, 32, true);
+    probes.push_back(ip);
+  }
+  for (int i = 0; i < 600; ++i) {
+    const IpAddress ip = random_v4();
+    add(ip, static_cast<int>(next() % 31) + 1, true);
+    probes.push_back(ip);
+  }
+  for (int i = 0; i < 600; ++i) {
+    const IpAddress ip = random_v6();
+    add(ip, static_cast<int>(next() % 96) + 32, false);
+    probes.push_back(ip);
+  }
+  for (int i = 0; i < 5'000; ++i) {
+    probes.push_back(i % 2 == 0 ? random_v4() : random_v6());
+  }
+  const IndicatorSet set = Build(indicators);
+  std::size_t hits = 0;
+  for (const IpAddress& ip : probes) {
+    const bool v4 = ip.IsV4();
+    std::string expected = "-";
+    for (int len = 128; len >= (v4 ? 96 : 0); --len) {
+      const auto it = reference.find(Key{mask(ip.bytes, len), len});
+      if (it != reference.end()) {
+        expected = it->second;
+        break;
+      }
+    }
+    hits += expected != "-" ? 1 : 0;
+    ASSERT_EQ(Hit(set.MatchIp(ip, kNow)), expected) << ToString(ip);
+  }
+  EXPECT_GT(hits, 21'000U);  // every listed address and every CIDR's own probe at least
+}
+
 TEST(IndicatorSet, ValidityWindows) {
   using T = IndicatorType;
   constexpr std::int64_t kDay = 86'400'000'000;
