@@ -2,7 +2,9 @@
 #include "hoshi/storage/bulk_insert.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -49,20 +51,42 @@ Status BulkInsert::Add(std::vector<Value> row) {
 }
 
 Status BulkInsert::Flush() {
-  if (pending_rows_ == 0) {
-    return Status::Ok();
+  // A full chunk is one statement. A partial one is written as power-of-two pieces, largest
+  // first (137 rows: 128 + 8 + 1), so that only a few SQL texts exist per table and the
+  // connection's statement cache keeps them all prepared.
+  std::size_t done = 0;
+  while (done < pending_rows_) {
+    const std::size_t left = pending_rows_ - done;
+    const std::size_t rows = left == rows_per_statement_ ? left : std::bit_floor(left);
+    const std::string& sql = SqlFor(rows);
+    auto result =
+        conn_.Query(sql, std::span<const Value>(params_).subspan(done * columns_, rows * columns_));
+    if (!result.ok()) {
+      params_.clear();
+      pending_rows_ = 0;
+      return result.error();
+    }
+    done += rows;
+    rows_written_ += rows;
+    ++statements_;
   }
-  const std::string partial = pending_rows_ == rows_per_statement_ ? "" : Sql(pending_rows_);
-  const std::string& sql = partial.empty() ? full_sql_ : partial;
-  auto result = conn_.Query(sql, params_);
   params_.clear();
-  const std::size_t rows = std::exchange(pending_rows_, 0);
-  if (!result.ok()) {
-    return result.error();
-  }
-  rows_written_ += rows;
-  ++statements_;
+  pending_rows_ = 0;
   return Status::Ok();
+}
+
+const std::string& BulkInsert::SqlFor(std::size_t rows) {
+  if (rows == rows_per_statement_) {
+    return full_sql_;
+  }
+  const auto log2 = static_cast<std::size_t>(std::bit_width(rows) - 1);
+  if (piece_sql_.size() <= log2) {
+    piece_sql_.resize(log2 + 1);
+  }
+  if (piece_sql_[log2].empty()) {
+    piece_sql_[log2] = Sql(rows);
+  }
+  return piece_sql_[log2];
 }
 
 }  // namespace hoshi::storage

@@ -602,6 +602,20 @@ TEST_P(StorageConformanceTest, BulkInsertWritesChunksOfRows) {
   EXPECT_EQ(flushed.error().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(bulk.pending(), 0u);
   EXPECT_EQ(Count(conn(), "conformance_values"), 7);
+  // Fewer rows than a chunk go out as power-of-two pieces: 137 = 128 + 8 + 1.
+  BulkInsert pieces(conn(), "conformance_values", "id, s");
+  for (std::int64_t n = 1000; n < 1137; ++n) {
+    HOSHI_ASSERT_OK(pieces.Add({n, std::to_string(n)}));
+  }
+  HOSHI_ASSERT_OK(pieces.Flush());
+  EXPECT_EQ(pieces.statements(), 3u);
+  EXPECT_EQ(pieces.rows_written(), 137u);
+  EXPECT_EQ(Count(conn(), "conformance_values"), 7 + 137);
+  HOSHI_ASSERT_OK_AND_ASSIGN(
+      const ResultSet last,
+      conn().Query("SELECT s FROM conformance_values WHERE id = ?", Params(std::int64_t{1136})));
+  ASSERT_EQ(last.rows.size(), 1u);
+  EXPECT_EQ(*last.rows[0].GetText(0), "1136");
 }
 
 TEST_P(StorageConformanceTest, RoundTripsNull) {

@@ -25,10 +25,13 @@ class BulkInsert {
              std::size_t rows_per_statement = kDefaultRowsPerStatement);
 
   /// Appends one row (its size must equal the column count: kInternal otherwise); writes a chunk
-  /// when it is full. Errors are the connection's (e.g. kAlreadyExists on a duplicate key; the
-  /// whole chunk is then not written).
+  /// when it is full. Errors are the connection's (e.g. kAlreadyExists on a duplicate key); the
+  /// buffered rows are then dropped, and some of them may have been written: use it inside a
+  /// transaction and roll back on error.
   [[nodiscard]] Status Add(std::vector<Value> row);
-  /// Writes the rows still buffered.
+  /// Writes the rows still buffered: a full chunk as one statement, fewer rows as power-of-two
+  /// pieces (at most log2(rows_per_statement) + 1 statements), so that a table needs only a few
+  /// distinct SQL texts and they stay in the connection's statement cache.
   [[nodiscard]] Status Flush();
 
   [[nodiscard]] std::size_t pending() const { return pending_rows_; }
@@ -42,13 +45,16 @@ class BulkInsert {
  private:
   /// The INSERT text for `rows` rows.
   [[nodiscard]] std::string Sql(std::size_t rows) const;
+  /// Sql(rows) for a full chunk or a power of two, built once.
+  [[nodiscard]] const std::string& SqlFor(std::size_t rows);
 
   Connection& conn_;
   std::string head_;  ///< "INSERT INTO t (a, b) VALUES "
   std::string row_placeholders_;
   std::size_t columns_;
   std::size_t rows_per_statement_;
-  std::string full_sql_;  ///< Sql(rows_per_statement_), built once
+  std::string full_sql_;                ///< Sql(rows_per_statement_)
+  std::vector<std::string> piece_sql_;  ///< [k]: Sql(2^k), built when first needed
   std::vector<Value> params_;
   std::size_t pending_rows_ = 0;
   std::size_t rows_written_ = 0;
