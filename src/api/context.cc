@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "context.h"
 
+#include <charconv>
+
 #include "hoshi/assess/review.h"
 #include "hoshi/core/text.h"
 #include "hoshi/org/audit.h"
@@ -83,6 +85,20 @@ Result<bool> BodyBool(const Context& ctx, std::string_view key, bool fallback) {
     return BadField(key);
   }
   return it->get<bool>();
+}
+
+Result<std::size_t> QueryCount(const Context& ctx, std::string_view name, std::size_t fallback,
+                               std::size_t max) {
+  const std::string_view text = ctx.request.QueryValue(name);
+  if (text.empty()) {
+    return fallback;
+  }
+  std::size_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v > max) {
+    return BadField(name);
+  }
+  return v;
 }
 
 Result<int> BodyInt(const Context& ctx, std::string_view key) {

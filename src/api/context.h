@@ -134,6 +134,13 @@ struct Context {
 [[nodiscard]] Result<bool> BodyBool(const Context& ctx, std::string_view key, bool fallback);
 [[nodiscard]] Result<int> BodyInt(const Context& ctx, std::string_view key);
 
+// ---- query parameters ---------------------------------------------------------------------------
+
+/// A non-negative integer query parameter (`limit`, `offset`): `fallback` when absent, a 400
+/// naming the parameter when not a number or above `max`.
+[[nodiscard]] Result<std::size_t> QueryCount(const Context& ctx, std::string_view name,
+                                             std::size_t fallback, std::size_t max);
+
 // ---- authorisation ------------------------------------------------------------------------------
 
 /// The caller holds one of `roles` in `org_id`, else a 404 (not a member: the organisation is
@@ -240,6 +247,7 @@ HOSHI_API_HANDLER(GetSbom);
 HOSHI_API_HANDLER(SbomFindings);
 HOSHI_API_HANDLER(OrgFindings);
 HOSHI_API_HANDLER(AddVex);
+HOSHI_API_HANDLER(ListSbomShares);
 HOSHI_API_HANDLER(ShareSbomFindings);
 HOSHI_API_HANDLER(UnshareSbomFindings);
 HOSHI_API_HANDLER(AffectedSuppliers);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// docs/api/openapi.yaml, generated from the route table (a test fails when the file is stale).
+// docs/api/openapi.yaml and the route table of docs/api.md, generated from the route table (tests
+// fail when either is stale).
 #include <map>
 #include <set>
 #include <vector>
@@ -124,6 +125,32 @@ std::string OpenApiYaml() {
        "            message:\n              type: string\n"
        "            request_id:\n              type: string\n";
   return y;
+}
+
+}  // namespace hoshi::api
+
+namespace hoshi::api {
+
+std::string RouteTableMarkdown() {
+  std::string out =
+      "| method | path | 概要 (summary) | access | body | who may call |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const Route& r : Routes()) {
+    std::string_view body = "—";
+    if (r.body == BodyKind::kJson) {
+      body = "JSON";
+    } else if (r.body == BodyKind::kUpload) {
+      body = "upload";
+    }
+    std::string summary = fmt::format("{}（{}）", r.summary_ja, r.summary_en);
+    // A '|' inside a cell would end it.
+    for (std::size_t at = 0; (at = summary.find('|', at)) != std::string::npos; at += 2) {
+      summary.replace(at, 1, "\\|");
+    }
+    out += fmt::format("| `{}` | `{}` | {} | {} | {} | {} |\n", r.method, r.path, summary,
+                       r.access == Access::kPublic ? "public" : "user", body, r.who);
+  }
+  return out;
 }
 
 }  // namespace hoshi::api

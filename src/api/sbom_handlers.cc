@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // SBOMs, findings, VEX, sharing findings with buyers, advisories (issue #5).
+#include <algorithm>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 
 #include "hoshi/chain/chain.h"
 #include "hoshi/core/text.h"
+#include "hoshi/org/identity.h"
 #include "hoshi/sbom/fleet.h"
 #include "hoshi/sbom/report.h"
 
@@ -64,11 +69,43 @@ Result<sbom::StoredSbom> LoadSbom(Context& ctx) {
   return s;
 }
 
+/// All findings the query selects (no row limit: the order — open, known exploited, score —
+/// and the summary counts need the whole set), with the current advisory data.
 Result<std::vector<sbom::StoredFinding>> QueryFindings(Context& ctx, sbom::FindingQuery q) {
   sbom::FleetStore fleet(ctx.conn, ctx.clock());
   std::shared_lock lock(ctx.shared.advisories->mu);
   q.current = &ctx.shared.advisories->db;
+  q.limit = 0;
   return fleet.Findings(q);
+}
+
+constexpr std::size_t kDefaultFindingsPage = 1'000;
+constexpr std::size_t kMaxFindingsPage = 10'000;
+
+/// One page (`?limit=&offset=`) of `findings` that pass `keep`, as JSON, with the paging fields:
+/// `total` (after `keep`), `limit`, `offset` and `next_offset` (null on the last page).
+Result<Json> FindingsPage(const Context& ctx, const std::vector<sbom::StoredFinding>& findings,
+                          const std::function<bool(const sbom::StoredFinding&)>& keep) {
+  HOSHI_ASSIGN_OR_RETURN(std::size_t limit,
+                         QueryCount(ctx, "limit", kDefaultFindingsPage, kMaxFindingsPage));
+  HOSHI_ASSIGN_OR_RETURN(std::size_t offset,
+                         QueryCount(ctx, "offset", 0, std::numeric_limits<std::uint32_t>::max()));
+  Json list = Json::array();
+  std::size_t total = 0;
+  for (const auto& f : findings) {
+    if (!keep(f)) {
+      continue;
+    }
+    if (total >= offset && total - offset < limit) {
+      list.push_back(StoredFindingJson(f));
+    }
+    ++total;
+  }
+  return Json{{"findings", std::move(list)},
+              {"total", total},
+              {"limit", limit},
+              {"offset", offset},
+              {"next_offset", offset + limit < total ? Json(offset + limit) : Json(nullptr)}};
 }
 
 /// The buyer named in the path must be one of the organisation's buyers.
@@ -176,13 +213,9 @@ Result<Reply> SbomFindings(Context& ctx) {
   HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
   Reply r;
   if (format.empty() || format == "json") {
-    Json list = Json::array();
-    for (const auto& f : findings) {
-      list.push_back(StoredFindingJson(f));
-    }
-    r.body = Json{{"sbom", SbomJson(s)},
-                  {"summary", FindingsSummary(findings)},
-                  {"findings", std::move(list)}};
+    HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [](const auto&) { return true; }));
+    r.body["sbom"] = SbomJson(s);
+    r.body["summary"] = FindingsSummary(findings);
     return r;
   }
   sbom::ScanReport report;
@@ -209,14 +242,11 @@ Result<Reply> OrgFindings(Context& ctx) {
   q.include_resolved = ctx.request.QueryValue("resolved") == "true";
   HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
   const bool overdue_only = ctx.request.QueryValue("overdue") == "true";
-  Json list = Json::array();
-  for (const auto& f : findings) {
-    if (!overdue_only || f.overdue) {
-      list.push_back(StoredFindingJson(f));
-    }
-  }
   Reply r;
-  r.body = Json{{"summary", FindingsSummary(findings)}, {"findings", std::move(list)}};
+  HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [&](const sbom::StoredFinding& f) {
+                           return !overdue_only || f.overdue;
+                         }));
+  r.body["summary"] = FindingsSummary(findings);
   return r;
 }
 
@@ -233,6 +263,30 @@ Result<Reply> AddVex(Context& ctx) {
   Reply r;
   r.status = 201;
   r.body = Json{{"statements", statements.size()}, {"suppressed", suppressed}};
+  return r;
+}
+
+Result<Reply> ListSbomShares(Context& ctx) {
+  const std::string& org_id = ctx.Param("org");
+  HOSHI_RETURN_IF_ERROR(RequireOrgRole(ctx, org_id, kOrgWorkers));
+  chain::ChainStore chains(ctx.conn, ctx.clock());
+  org::IdentityStore ids(ctx.conn, ctx.clock(), ctx.shared.password_policy);
+  sbom::FleetStore fleet(ctx.conn, ctx.clock());
+  HOSHI_ASSIGN_OR_RETURN(auto buyers, chains.BuyersOf(org_id));
+  HOSHI_ASSIGN_OR_RETURN(auto shared, fleet.SharedWith(org_id));
+  Json out = Json::array();
+  std::set<std::string> listed;
+  for (const auto& rel : buyers) {
+    if (!listed.insert(rel.buyer_organization_id).second) {
+      continue;  // one row per buyer, however many relationships
+    }
+    HOSHI_ASSIGN_OR_RETURN(org::Organization b, ids.GetOrganization(rel.buyer_organization_id));
+    out.push_back(Json{{"buyer", OrganizationJson(b)},
+                       {"shared", std::find(shared.begin(), shared.end(),
+                                            rel.buyer_organization_id) != shared.end()}});
+  }
+  Reply r;
+  r.body = Json{{"shares", std::move(out)}};
   return r;
 }
 

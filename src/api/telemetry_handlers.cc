@@ -95,9 +95,11 @@ Json CampaignJson(const defense::Campaign& c) {
 
 Json WarningJson(const defense::EarlyWarning& w, Lang lang) {
   const bool self = w.relation == "self";
-  const std::string subject = w.identity_disclosed
-                                  ? w.subject_organization_name
-                                  : Lookup(ApiMessages(), "api.undisclosed_supplier").In(lang);
+  const std::string subject = !w.identity_disclosed
+                                  ? Lookup(ApiMessages(), "api.undisclosed_supplier").In(lang)
+                                  : (lang == Lang::kEn && !w.subject_organization_name_en.empty()
+                                         ? w.subject_organization_name_en
+                                         : w.subject_organization_name);
   const LocalizedText text = self ? FormatMessage(ApiMessages(), "api.warning_self",
                                                   w.campaign.organizations, w.campaign.target)
                                   : FormatMessage(ApiMessages(), "api.warning_supplier", subject,
@@ -105,9 +107,11 @@ Json WarningJson(const defense::EarlyWarning& w, Lang lang) {
   Json j{{"id", w.id},
          {"relation", w.relation},
          {"identity_disclosed", w.identity_disclosed},
-         {"subject_organization", w.identity_disclosed ? Json{{"id", w.subject_organization_id},
-                                                              {"name", w.subject_organization_name}}
-                                                       : Json(nullptr)},
+         {"subject_organization", w.identity_disclosed
+                                      ? Json{{"id", w.subject_organization_id},
+                                             {"name", w.subject_organization_name},
+                                             {"name_en", w.subject_organization_name_en}}
+                                      : Json(nullptr)},
          {"campaign", CampaignJson(w.campaign)},
          {"summary", text.In(lang)},
          {"created_at", w.created_at},
@@ -119,24 +123,10 @@ Json ConsentJson(const defense::TelemetryConsent& c) {
   return Json{{"relationship_id", c.relationship_id},
               {"buyer_organization_id", c.buyer_organization_id},
               {"buyer_organization_name", c.buyer_organization_name},
+              {"buyer_organization_name_en", c.buyer_organization_name_en},
               {"warn_buyer", c.warn_buyer},
               {"disclose_identity", c.disclose_identity},
               {"updated_at", c.updated_at.empty() ? Json(nullptr) : Json(c.updated_at)}};
-}
-
-/// A non-negative integer query parameter within [0, max]; `fallback` when absent.
-Result<std::size_t> QueryCount(const Context& ctx, std::string_view name, std::size_t fallback,
-                               std::size_t max) {
-  const std::string_view text = ctx.request.QueryValue(name);
-  if (text.empty()) {
-    return fallback;
-  }
-  std::size_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v > max) {
-    return BadField(name);
-  }
-  return v;
 }
 
 /// An RFC 3339 query parameter as microseconds; nullopt when absent.

@@ -174,7 +174,7 @@ constexpr std::string_view kWarningSelect =
     "SELECT w.id, w.recipient_organization_id, w.relation, w.subject_organization_id, "
     "w.created_at, w.acknowledged_at, o.name, COALESCE(con.disclose_identity, 0), "
     "c.id, c.target, c.kind, c.max_score, c.organizations, c.first_ts_us, c.last_ts_us, "
-    "c.created_at, c.updated_at "
+    "c.created_at, c.updated_at, o.name_en "
     "FROM telemetry_warnings w "
     "JOIN telemetry_campaigns c ON c.id = w.campaign_id "
     "JOIN organizations o ON o.id = w.subject_organization_id "
@@ -193,10 +193,12 @@ Result<EarlyWarning> WarningFromRow(const storage::Row& row) {
   HOSHI_ASSIGN_OR_RETURN(auto subject_name, row.GetText(6));
   HOSHI_ASSIGN_OR_RETURN(auto disclose, row.GetInt(7));
   HOSHI_ASSIGN_OR_RETURN(w.campaign, CampaignFromRow(row, 8));
+  HOSHI_ASSIGN_OR_RETURN(auto subject_name_en, row.GetText(17));
   w.identity_disclosed = w.relation == "self" || disclose != 0;
   if (w.identity_disclosed) {
     w.subject_organization_id = std::move(subject);
     w.subject_organization_name = std::move(subject_name);
+    w.subject_organization_name_en = std::move(subject_name_en);
   }
   return w;
 }
@@ -691,7 +693,8 @@ Result<std::vector<TelemetryConsent>> TelemetryStore::ConsentsOf(
   HOSHI_ASSIGN_OR_RETURN(auto rs,
                          conn_.Query("SELECT r.id, r.buyer_organization_id, o.name, "
                                      "COALESCE(c.warn_buyer, 0), COALESCE(c.disclose_identity, 0), "
-                                     "COALESCE(c.updated_at, '') FROM supplier_relationships r "
+                                     "COALESCE(c.updated_at, ''), o.name_en "
+                                     "FROM supplier_relationships r "
                                      "JOIN organizations o ON o.id = r.buyer_organization_id "
                                      "LEFT JOIN telemetry_consents c ON c.relationship_id = r.id "
                                      "WHERE r.supplier_organization_id = ? ORDER BY o.name, r.id",
@@ -707,6 +710,7 @@ Result<std::vector<TelemetryConsent>> TelemetryStore::ConsentsOf(
     c.warn_buyer = warn != 0;
     c.disclose_identity = disclose != 0;
     HOSHI_ASSIGN_OR_RETURN(c.updated_at, row.GetText(5));
+    HOSHI_ASSIGN_OR_RETURN(c.buyer_organization_name_en, row.GetText(6));
     out.push_back(std::move(c));
   }
   return out;

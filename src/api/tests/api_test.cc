@@ -409,6 +409,24 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   ASSERT_NE(it, findings["findings"].end());
   EXPECT_EQ((*it)["trigger"], "advisory_new");
   EXPECT_EQ((*it)["lead_time_ms"], 10 * 60 * 1000);
+  // Paging: the order and the summary are over all findings; a page is a slice of them.
+  Json page = Body(sa->Call("GET", base + "/findings?limit=2"));
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_EQ(page["summary"]["open"], 3);
+  ASSERT_EQ(page["findings"].size(), 2u);
+  EXPECT_EQ(page["findings"][0], findings["findings"][0]);
+  EXPECT_EQ(page["next_offset"], 2);
+  page = Body(sa->Call("GET", base + "/findings?limit=2&offset=2"));
+  ASSERT_EQ(page["findings"].size(), 1u);
+  EXPECT_EQ(page["findings"][0], findings["findings"][2]);
+  EXPECT_TRUE(page["next_offset"].is_null());
+  EXPECT_TRUE(Body(sa->Call("GET", base + "/findings?offset=3"))["findings"].empty());
+  page = Body(sa->Call("GET", base + "/findings?overdue=true&limit=1"));
+  EXPECT_EQ(page["total"], 1);
+  EXPECT_EQ(page["findings"][0]["advisory"], "HOSHI-DEMO-2026-0001");
+  for (const char* bad : {"limit=-1", "limit=abc", "limit=10001", "offset=1e3"}) {
+    EXPECT_EQ(sa->Call("GET", base + "/findings?" + bad).status, 400) << bad;
+  }
   EXPECT_EQ(Body(sa->Call("GET", "/api/v1/advisories/CVE-2099-0003"))["id"], "HOSHI-TEST-0003");
   // The hourly reload reads the same records back from the database.
   auto reloaded = platform_->ReloadAdvisories();
@@ -460,9 +478,15 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   EXPECT_EQ(seen["affected"][0]["version"], "4.2.0");
   EXPECT_EQ(Body(buyer->Call("GET", affected + "CVE-2099-0003/affected-suppliers"))["advisory"],
             "HOSHI-TEST-0003");
+  Json shares = Body(sa->Call("GET", base + "/sbom-shares"));
+  ASSERT_EQ(shares["shares"].size(), 1u);
+  EXPECT_EQ(shares["shares"][0]["buyer"]["id"], buyer_org);
+  EXPECT_EQ(shares["shares"][0]["shared"], true);
   EXPECT_EQ(sa->Call("DELETE", base + "/sbom-shares/" + buyer_org).status, 204);
   seen = Body(buyer->Call("GET", affected + "HOSHI-DEMO-2026-0001/affected-suppliers"));
   EXPECT_TRUE(seen["affected"].empty());
+  shares = Body(sa->Call("GET", base + "/sbom-shares"));
+  EXPECT_EQ(shares["shares"][0]["shared"], false);
   // Sharing only with one's own buyers.
   auto t2 = As("minami@demo.hoshitori.jp");
   EXPECT_EQ(Reason(sa->Call("PUT", base + "/sbom-shares/" + OrgOf(*t2))), "api.not_a_buyer");
@@ -562,6 +586,18 @@ TEST_P(ApiTest, TelemetryIngestDetectionsEarlyWarningsAndDeIdentifiedSharing) {
   EXPECT_EQ(disclosed * 2, theirs["warnings"].size());
   EXPECT_EQ(r.body.find(org), std::string::npos);
   EXPECT_EQ(r.body.find("星取精機"), std::string::npos);
+  EXPECT_EQ(r.body.find("Hoshitori Seiki"), std::string::npos);
+  // In English, the named supplier is given by its English name as well.
+  r = buyer->Call("GET", "/api/v1/orgs/" + OrgOf(*buyer) + "/early-warnings", {},
+                  {{"Accept-Language", "en"}});
+  const Json in_english = Body(r);
+  for (const Json& w : in_english["warnings"]) {
+    if (w["identity_disclosed"] == true) {
+      EXPECT_EQ(w["subject_organization"]["name_en"], "Hokushin Denshi (demo)");
+      EXPECT_NE(w["summary"].get<std::string>().find("Hokushin Denshi (demo)"), std::string::npos)
+          << w["summary"];
+    }
+  }
   // Acknowledging: only the recipient.
   const std::string wid = own["warnings"][0]["id"];
   EXPECT_EQ(buyer->Call("POST", "/api/v1/orgs/" + OrgOf(*buyer) + "/early-warnings/" + wid + "/ack")
@@ -574,6 +610,8 @@ TEST_P(ApiTest, TelemetryIngestDetectionsEarlyWarningsAndDeIdentifiedSharing) {
             own["open"].get<int>() - 1);
   // Consent: only one's own relationships, and a name only with a warning.
   const Json consents = Body(sa->Call("GET", base + "/consents"));
+  ASSERT_FALSE(consents["consents"].empty());
+  EXPECT_FALSE(consents["consents"][0]["buyer_organization_name_en"].get<std::string>().empty());
   ASSERT_EQ(consents["consents"].size(), 1u);
   EXPECT_EQ(consents["consents"][0]["warn_buyer"], true);
   EXPECT_EQ(consents["consents"][0]["disclose_identity"], false);

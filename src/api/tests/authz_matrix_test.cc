@@ -204,6 +204,7 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
       {"GET /api/v1/sboms/{id}/findings", {"/api/v1/sboms/" + sbom_a + "/findings", kOwnerMembers}},
       {"GET /api/v1/orgs/{org}/findings", {OA + "/findings", kOwnerMembers}},
       {"POST /api/v1/orgs/{org}/vex", {OA + "/vex", kOwnerMembers}},
+      {"GET /api/v1/orgs/{org}/sbom-shares", {OA + "/sbom-shares", kOwnerMembers}},
       {"PUT /api/v1/orgs/{org}/sbom-shares/{buyer}",
        {OA + "/sbom-shares/" + org_out, {kSupplierAdmin}, ""}},
       {"DELETE /api/v1/orgs/{org}/sbom-shares/{buyer}",

@@ -35,6 +35,33 @@ TEST(OpenApi, DocumentIsCurrent) {
                                  << "; regenerate with HOSHI_UPDATE_GOLDEN=1";
 }
 
+// The route table of docs/api.md sits between two markers and is generated like the OpenAPI
+// document; HOSHI_UPDATE_GOLDEN=1 rewrites it in place.
+TEST(OpenApi, RouteTableInApiMdIsCurrent) {
+  const std::string path = std::string(HOSHI_SOURCE_DIR) + "/docs/api.md";
+  constexpr std::string_view kBegin = "<!-- routes:begin";
+  constexpr std::string_view kEnd = "<!-- routes:end -->";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::stringstream stored;
+  stored << in.rdbuf();
+  std::string doc = stored.str();
+  const std::size_t begin = doc.find(kBegin);
+  ASSERT_NE(begin, std::string::npos) << "docs/api.md lacks the " << kBegin << " marker";
+  const std::size_t first = doc.find('\n', begin) + 1;
+  const std::size_t end = doc.find(kEnd, first);
+  ASSERT_NE(end, std::string::npos) << "docs/api.md lacks the " << kEnd << " marker";
+  const std::string generated = RouteTableMarkdown();
+  const char* update = std::getenv("HOSHI_UPDATE_GOLDEN");  // NOLINT(concurrency-mt-unsafe)
+  if (update != nullptr && std::string(update) == "1") {
+    doc.replace(first, end - first, generated);
+    std::ofstream(path, std::ios::binary) << doc;
+    return;
+  }
+  EXPECT_EQ(doc.substr(first, end - first), generated)
+      << "the route table in docs/api.md is stale; regenerate with HOSHI_UPDATE_GOLDEN=1";
+}
+
 TEST(OpenApi, EveryRouteIsDocumentedOnceUnderApiV1) {
   const std::string doc = OpenApiYaml();
   std::set<std::string> seen;

@@ -87,6 +87,8 @@ struct Route {
 
 /// The OpenAPI 3.1 document (YAML) generated from Routes().
 [[nodiscard]] std::string OpenApiYaml();
+/// The route table of docs/api.md (Markdown), generated from Routes().
+[[nodiscard]] std::string RouteTableMarkdown();
 
 class Platform {
  public:

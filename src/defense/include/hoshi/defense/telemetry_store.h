@@ -160,6 +160,7 @@ struct EarlyWarning {
   /// The affected organisation: set for "self" and for a disclosed supplier, empty otherwise.
   std::string subject_organization_id;
   std::string subject_organization_name;
+  std::string subject_organization_name_en;  ///< "" when the organisation has no English name
   std::string created_at;
   std::string acknowledged_at;  ///< "" while not acknowledged
 };
@@ -179,6 +180,7 @@ struct TelemetryConsent {
   std::string relationship_id;
   std::string buyer_organization_id;
   std::string buyer_organization_name;
+  std::string buyer_organization_name_en;  ///< "" when none
   bool warn_buyer = false;
   bool disclose_identity = false;
   std::string updated_at;  ///< "" when never set (the defaults: both off)
