@@ -391,3 +391,204 @@ export interface Stats {
 export interface RegistryOrg extends Org {
   certifications: Certification[];
 }
+
+// ---- SBOMs, findings and advisories (docs/api.md "SBOM and advisories") ----
+
+export interface Sbom {
+  id: string;
+  organization_id: string;
+  product: string;
+  product_version: string;
+  format: string;
+  spec_version: string;
+  sha256: string;
+  size: number;
+  components: number;
+  uploaded_at: string;
+  /** The id of the newer SBOM of the same product; "" while current. */
+  superseded_by: string;
+}
+
+export interface FindingCounts {
+  open: number;
+  suppressed: number;
+  overdue: number;
+  known_exploited: number;
+}
+
+export interface SbomUploadResult {
+  sbom: Sbom;
+  invalid_purls: number;
+  findings: FindingCounts;
+}
+
+export interface VexStatement {
+  vulnerability: string;
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation' | string;
+  justification: string;
+  detail: string;
+  source: string;
+}
+
+/** Why a component matched: a version range (introduced … until) or a listed version. */
+export interface FindingMatch {
+  via: 'range' | 'listed_version';
+  introduced?: string;
+  until?: { event: 'fixed' | 'last_affected' | 'limit' | string; version: string };
+  version?: string;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'none' | 'unknown';
+
+export interface Finding {
+  sbom_id: string;
+  product: string;
+  component: string;
+  component_ref: string;
+  version: string;
+  purl: string;
+  ecosystem: string;
+  package: string;
+  advisory: string;
+  aliases: string[];
+  summary: string;
+  match: FindingMatch;
+  explanation: string;
+  severity: Severity;
+  cvss_vector: string;
+  base_score: number | null;
+  known_exploited: boolean;
+  published: string;
+  modified: string;
+  suppressed_by: VexStatement | null;
+  state: 'open' | 'suppressed' | 'resolved';
+  trigger: 'sbom_upload' | 'advisory_new' | 'advisory_modified' | string;
+  identified_at: string;
+  disclosed_at: string;
+  lead_time_ms: number | null;
+  resolved_at: string;
+  overdue_4_4_4_2: boolean;
+}
+
+export interface SbomFindings {
+  sbom: Sbom;
+  summary: FindingCounts;
+  findings: Finding[];
+}
+
+export interface Advisory {
+  id: string;
+  aliases: string[];
+  summary: string;
+  published: string;
+  modified: string;
+  withdrawn: string;
+  base_score: number | null;
+  severity: Severity;
+  cvss_vector: string;
+  known_exploited: boolean;
+  packages: { ecosystem: string; name: string }[];
+}
+
+export interface AffectedSupplier {
+  supplier: Org;
+  product: string;
+  sbom_id: string;
+  component: string;
+  version: string;
+  state: 'open' | 'suppressed' | string;
+  identified_at: string;
+}
+
+/** A relationship in which this organisation is the supplier (GET /orgs/{org}/buyers). */
+export interface BuyerRelationship {
+  id: string;
+  buyer_organization_id: string;
+  buyer: Org;
+  required_level: number;
+  name_consent: boolean;
+  decision?: { reason?: string };
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+}
+
+// ---- Collective-defense telemetry (docs/api.md "Collective-defense telemetry") ----
+
+export interface Campaign {
+  id: string;
+  target: string;
+  target_type?: string;
+  target_value?: string;
+  kind: string;
+  max_score: number;
+  organizations: number;
+  first_seen: string;
+  last_seen: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EarlyWarning {
+  id: string;
+  relation: 'self' | 'supplier';
+  identity_disclosed: boolean;
+  /** null unless the supplier agreed to be named. */
+  subject_organization: { id: string; name: string } | null;
+  campaign: Campaign;
+  summary: string;
+  created_at: string;
+  acknowledged_at: string | null;
+}
+
+export const DETECTION_KINDS = ['beacon', 'strobe', 'long_connection', 'dns_entropy', 'c2_over_dns', 'indicator_hit'] as const;
+
+export interface Detection {
+  id: string;
+  batch_id: string;
+  kind: string;
+  score: number;
+  src: string;
+  dst: string;
+  name: string;
+  targets: string[];
+  events: number;
+  first_seen: string;
+  last_seen: string;
+  evidence: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface TelemetryBatch {
+  id: string;
+  source: string;
+  received_at: string;
+  processed_at: string;
+  bytes: number;
+  lines: number;
+  events: number;
+  skipped: number;
+  malformed: number;
+  detections: number;
+  first_event_at: string | null;
+  last_event_at: string | null;
+}
+
+export interface TelemetryBatches {
+  totals: { batches: number; events: number; malformed: number; detections: number };
+  batches: TelemetryBatch[];
+}
+
+export interface TelemetryConsent {
+  relationship_id: string;
+  buyer_organization_id: string;
+  buyer_organization_name: string;
+  warn_buyer: boolean;
+  disclose_identity: boolean;
+  updated_at: string | null;
+}

@@ -18,6 +18,11 @@ import { RequestsPage } from './pages/requests';
 import { Tier2Page } from './pages/tier2';
 import { RegistryPage } from './pages/registry';
 import { StatsPage } from './pages/stats';
+import { SbomsPage } from './pages/sboms';
+import { SbomPage } from './pages/sbom';
+import { AdvisoriesPage } from './pages/advisories';
+import { EarlyWarningsPage } from './pages/early-warnings';
+import { CampaignsPage } from './pages/campaigns';
 import type { Key } from './strings';
 
 type State = { kind: 'checking' } | { kind: 'anon' } | { kind: 'in'; me: Me } | { kind: 'error'; error: ApiError };
@@ -124,6 +129,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/assessments/:id', path))) return <AssessmentPage id={m.id} />;
   if ((m = match('/certificates/:id', path))) return <CertificatePage id={m.id} />;
   if ((m = match('/reviews/:id', path))) return <ReviewPage id={m.id} />;
+  if ((m = match('/sboms/:id', path))) return <SbomPage id={m.id} />;
   if (path === '/reviews') return <ReviewQueue />;
   if (path === '/portfolio') return <PortfolioPage />;
   if (path === '/suppliers/new') return <AddSupplierPage />;
@@ -131,6 +137,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/tier2') return <Tier2Page />;
   if (path === '/registry') return <RegistryPage />;
   if (path === '/stats') return <StatsPage />;
+  if (path === '/sboms') return <SbomsPage />;
+  if (path === '/advisories') return <AdvisoriesPage />;
+  if (path === '/early-warnings') return <EarlyWarningsPage />;
+  if (path === '/campaigns') return <CampaignsPage />;
   if (path === '/' || path === '/login') return <Home />;
   return (
     <section>
@@ -164,6 +174,7 @@ function navFor(s: Session): { href: string; key: Key }[] {
       return [
         { href: '/', key: 'nav.registry' },
         { href: '/stats', key: 'nav.stats' },
+        { href: '/campaigns', key: 'nav.campaigns' },
       ];
     case 'expert':
     case 'evaluator':
@@ -176,6 +187,9 @@ function navFor(s: Session): { href: string; key: Key }[] {
       ];
       if (isAdmin(s.membership)) items.push({ href: '/suppliers/new', key: 'nav.add_supplier' });
       items.push({ href: '/tier2', key: 'nav.tier2' });
+      items.push({ href: '/sboms', key: 'nav.sboms' });
+      items.push({ href: '/advisories', key: 'nav.advisories' });
+      items.push({ href: '/early-warnings', key: 'nav.warnings' });
       return items;
     }
   }

@@ -6,10 +6,12 @@ import type { ApiError } from './api';
 import { hasKey, t } from './i18n';
 import type { Key } from './strings';
 
-/** What to do next, by the API's reason (finer) or code. */
+/** What to do next, by the API's reason (finer), its family (`sbom.parse_json` → `sbom.parse`) or code. */
 function nextStep(e: ApiError): string {
   const byReason = `fix.${e.reason}`;
   if (e.reason && hasKey(byReason)) return t(byReason);
+  const byFamily = `fix.${e.reason.replace(/_.*$/, '')}`;
+  if (e.reason && hasKey(byFamily)) return t(byFamily);
   const byCode = `fix.code.${e.code}`;
   if (hasKey(byCode)) return t(byCode);
   return t('fix.default');

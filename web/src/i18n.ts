@@ -111,3 +111,31 @@ export function fmtBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A number with a fixed count of decimals in the UI's locale (CVSS 9.8, scores 0.77). */
+export function fmtDecimal(n: number, digits: number): string {
+  return n.toLocaleString(lang === 'en' ? 'en-GB' : 'ja-JP', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** A duration in milliseconds as days, hours and minutes: 2日3時間 / 2 d 3 h. */
+export function fmtDuration(ms: number): string {
+  const min = Math.floor(Math.abs(ms) / 60_000);
+  const d = Math.floor(min / 1440);
+  const h = Math.floor((min % 1440) / 60);
+  const m = min % 60;
+  const parts =
+    lang === 'en'
+      ? [d && `${fmtNumber(d)} d`, h && `${h} h`, (m || (!d && !h)) && `${m} min`]
+      : [d && `${fmtNumber(d)}日`, h && `${h}時間`, (m || (!d && !h)) && `${m}分`];
+  return parts.filter(Boolean).join(lang === 'en' ? ' ' : '');
+}
+
+/** Whole days from an RFC 3339 time until now (0 for the future). */
+export function daysSince(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return 0;
+  return Math.max(0, Math.floor((Date.now() - ms) / 86_400_000));
+}
