@@ -4,6 +4,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -88,6 +89,9 @@ Result<Json> FindingsPage(const Context& ctx, const std::vector<sbom::StoredFind
                           const std::function<bool(const sbom::StoredFinding&)>& keep) {
   HOSHI_ASSIGN_OR_RETURN(std::size_t limit,
                          QueryCount(ctx, "limit", kDefaultFindingsPage, kMaxFindingsPage));
+  if (limit == 0) {
+    return BadField("limit");  // an empty page would never advance
+  }
   HOSHI_ASSIGN_OR_RETURN(std::size_t offset,
                          QueryCount(ctx, "offset", 0, std::numeric_limits<std::uint32_t>::max()));
   Json list = Json::array();
@@ -172,9 +176,19 @@ Result<Reply> ListSboms(Context& ctx) {
   sbom::FleetStore fleet(ctx.conn, ctx.clock());
   HOSHI_ASSIGN_OR_RETURN(auto list,
                          fleet.ListSboms(org_id, ctx.request.QueryValue("all") == "true"));
+  // Each current SBOM's finding counts (superseded ones have only resolved findings).
+  sbom::FindingQuery q;
+  q.organization_id = org_id;
+  HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
+  std::map<std::string, std::vector<sbom::StoredFinding>> by_sbom;
+  for (auto& f : findings) {
+    by_sbom[f.sbom_id].push_back(std::move(f));
+  }
   Json out = Json::array();
   for (const auto& s : list) {
-    out.push_back(SbomJson(s));
+    Json j = SbomJson(s);
+    j["findings"] = FindingsSummary(by_sbom[s.id]);
+    out.push_back(std::move(j));
   }
   Reply r;
   r.body = Json{{"sboms", std::move(out)}};
@@ -213,7 +227,10 @@ Result<Reply> SbomFindings(Context& ctx) {
   HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
   Reply r;
   if (format.empty() || format == "json") {
-    HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [](const auto&) { return true; }));
+    const bool overdue_only = ctx.request.QueryValue("overdue") == "true";
+    HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [&](const sbom::StoredFinding& f) {
+                             return !overdue_only || f.overdue;
+                           }));
     r.body["sbom"] = SbomJson(s);
     r.body["summary"] = FindingsSummary(findings);
     return r;
@@ -322,14 +339,14 @@ Result<Reply> UnshareSbomFindings(Context& ctx) {
 Result<Reply> AffectedSuppliers(Context& ctx) {
   const std::string& org_id = ctx.Param("org");
   HOSHI_RETURN_IF_ERROR(RequireOrgRole(ctx, org_id, kOrgWorkers));
-  std::string advisory_id;
+  std::vector<std::string> advisory_ids;
   {
     std::shared_lock lock(ctx.shared.advisories->mu);
-    advisory_id = sbom::ResolveAdvisoryId(ctx.shared.advisories->db, ctx.Param("advisory"));
+    advisory_ids = sbom::ResolveAdvisoryIds(ctx.shared.advisories->db, ctx.Param("advisory"));
   }
   sbom::FleetStore fleet(ctx.conn, ctx.clock());
   org::IdentityStore ids(ctx.conn, ctx.clock(), ctx.shared.password_policy);
-  HOSHI_ASSIGN_OR_RETURN(auto affected, fleet.AffectedSuppliers(org_id, advisory_id));
+  HOSHI_ASSIGN_OR_RETURN(auto affected, fleet.AffectedSuppliers(org_id, advisory_ids));
   Json list = Json::array();
   for (const auto& a : affected) {
     HOSHI_ASSIGN_OR_RETURN(org::Organization o, ids.GetOrganization(a.supplier_organization_id));
@@ -339,10 +356,14 @@ Result<Reply> AffectedSuppliers(Context& ctx) {
                         {"component", a.component_name},
                         {"version", a.version},
                         {"state", sbom::FindingStateName(a.state)},
-                        {"identified_at", a.identified_at}});
+                        {"identified_at", a.identified_at},
+                        {"advisory", a.advisory_id}});
   }
   Reply r;
-  r.body = Json{{"advisory", advisory_id}, {"affected", std::move(list)}};
+  // "advisory": the first record (sorted by id); "advisories": all records of the id or alias.
+  r.body = Json{{"advisory", advisory_ids.front()},
+                {"advisories", advisory_ids},
+                {"affected", std::move(list)}};
   return r;
 }
 
@@ -372,9 +393,19 @@ Result<Reply> ImportAdvisory(Context& ctx) {
 Result<Reply> GetAdvisory(Context& ctx) {
   std::shared_lock lock(ctx.shared.advisories->mu);
   const sbom::AdvisoryDb& db = ctx.shared.advisories->db;
-  const sbom::Advisory* a = db.Find(sbom::ResolveAdvisoryId(db, ctx.Param("id")));
-  if (a == nullptr) {
+  const std::vector<const sbom::Advisory*> all = db.FindAll(ctx.Param("id"));
+  if (all.empty()) {
     return Hidden("advisory", ctx.Param("id"));
+  }
+  // The record with exactly this id, else the first of those listing it as an alias.
+  const auto exact = std::find_if(
+      all.begin(), all.end(), [&](const sbom::Advisory* x) { return x->id == ctx.Param("id"); });
+  const sbom::Advisory* a = exact != all.end() ? *exact : all.front();
+  Json related = Json::array();
+  for (const sbom::Advisory* x : all) {
+    if (x != a) {
+      related.push_back(x->id);
+    }
   }
   Json packages = Json::array();
   for (const auto& affected : a->affected) {
@@ -392,7 +423,8 @@ Result<Reply> GetAdvisory(Context& ctx) {
                 {"severity", sbom::SeverityLabel(a->base_score)},
                 {"cvss_vector", a->cvss_vector},
                 {"known_exploited", a->known_exploited},
-                {"packages", std::move(packages)}};
+                {"packages", std::move(packages)},
+                {"related", std::move(related)}};
   return r;
 }
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Advisories in memory: by id, and indexed by (base ecosystem, normalised package name).
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -37,6 +39,39 @@ struct AdvisoryDb::Impl {
   /// into its node).
   std::map<IndexKey, std::map<std::string_view, const Advisory*>> index;
   std::optional<KevCatalog> kev;
+  /// Upper-cased id and aliases → the records (by id, pointing into `by_id` as `index` does).
+  std::map<std::string, std::map<std::string_view, const Advisory*>, std::less<>> by_name;
+
+  static std::string Upper(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+      return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    });
+    return out;
+  }
+
+  void IndexNames(std::string_view id, const Advisory& advisory) {
+    by_name[Upper(id)].emplace(id, &advisory);
+    for (const std::string& alias : advisory.aliases) {
+      by_name[Upper(alias)].emplace(id, &advisory);
+    }
+  }
+
+  void UnindexNames(const Advisory& advisory) {
+    const auto drop = [&](std::string_view name) {
+      const auto it = by_name.find(Upper(name));
+      if (it != by_name.end()) {
+        it->second.erase(advisory.id);
+        if (it->second.empty()) {
+          by_name.erase(it);
+        }
+      }
+    };
+    drop(advisory.id);
+    for (const std::string& alias : advisory.aliases) {
+      drop(alias);
+    }
+  }
 
   /// Sets the KEV mark of `advisory` from the catalog (the earliest date when several of its ids
   /// are listed). Without a catalog the advisory keeps the mark it came with.
@@ -95,6 +130,7 @@ AdvisoryChange AdvisoryDb::Upsert(Advisory advisory) {
     std::string id = advisory.id;
     const auto added = impl_->by_id.emplace(std::move(id), std::move(advisory)).first;
     impl_->Index(added->first, added->second);
+    impl_->IndexNames(added->first, added->second);
     return AdvisoryChange::kNew;
   }
   // Same bytes, or (for records built in code, without a hash) the same content.
@@ -104,8 +140,10 @@ AdvisoryChange AdvisoryDb::Upsert(Advisory advisory) {
     return AdvisoryChange::kUnchanged;
   }
   impl_->Unindex(it->second);
+  impl_->UnindexNames(it->second);
   it->second = std::move(advisory);
   impl_->Index(it->first, it->second);
+  impl_->IndexNames(it->first, it->second);
   return AdvisoryChange::kModified;
 }
 
@@ -119,6 +157,17 @@ void AdvisoryDb::SetKev(KevCatalog kev) {
 const Advisory* AdvisoryDb::Find(std::string_view id) const {
   const auto it = impl_->by_id.find(id);
   return it == impl_->by_id.end() ? nullptr : &it->second;
+}
+
+std::vector<const Advisory*> AdvisoryDb::FindAll(std::string_view id_or_alias) const {
+  std::vector<const Advisory*> out;
+  const auto it = impl_->by_name.find(Impl::Upper(id_or_alias));
+  if (it != impl_->by_name.end()) {
+    for (const auto& [id, advisory] : it->second) {
+      out.push_back(advisory);
+    }
+  }
+  return out;
 }
 
 std::vector<const Advisory*> AdvisoryDb::Candidates(std::string_view ecosystem,

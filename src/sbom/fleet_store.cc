@@ -788,35 +788,42 @@ FindingCounts CountFindings(std::span<const StoredFinding> findings) {
   return c;
 }
 
-std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias) {
-  if (db.Find(id_or_alias) != nullptr) {
-    return std::string(id_or_alias);
+std::vector<std::string> ResolveAdvisoryIds(const AdvisoryDb& db, std::string_view id_or_alias) {
+  std::vector<std::string> ids;
+  for (const Advisory* a : db.FindAll(id_or_alias)) {
+    ids.push_back(a->id);
   }
-  std::string found;
-  db.ForEach([&](const Advisory& a) {
-    if (found.empty() &&
-        std::find(a.aliases.begin(), a.aliases.end(), id_or_alias) != a.aliases.end()) {
-      found = a.id;
-    }
-  });
-  return found.empty() ? std::string(id_or_alias) : found;
+  if (ids.empty()) {
+    ids.emplace_back(id_or_alias);
+  }
+  return ids;
 }
 
 Result<std::vector<AffectedSupplier>> FleetStore::AffectedSuppliers(
-    std::string_view buyer_organization_id, std::string_view advisory_id) {
-  const std::vector<Value> p{std::string(buyer_organization_id), std::string(advisory_id)};
+    std::string_view buyer_organization_id, std::span<const std::string> advisory_ids) {
+  std::vector<AffectedSupplier> out;
+  if (advisory_ids.empty()) {
+    return out;
+  }
+  std::vector<Value> p{std::string(buyer_organization_id)};
+  std::string in = "?";
+  p.emplace_back(advisory_ids.front());
+  for (std::size_t i = 1; i < advisory_ids.size(); ++i) {
+    in += ", ?";
+    p.emplace_back(advisory_ids[i]);
+  }
   HOSHI_ASSIGN_OR_RETURN(
       auto rs,
       conn_.Query("SELECT f.organization_id, d.product, f.sbom_id, c.name, c.version, f.state, "
-                  "f.identified_at FROM sbom_findings f "
+                  "f.identified_at, f.advisory_id FROM sbom_findings f "
                   "JOIN sbom_shares s ON s.supplier_organization_id = f.organization_id "
                   "JOIN sbom_documents d ON d.id = f.sbom_id "
                   "JOIN sbom_components c ON c.sbom_id = f.sbom_id AND c.idx = f.component_idx "
-                  "WHERE s.buyer_organization_id = ? AND f.advisory_id = ? AND "
-                  "f.state <> 'resolved' AND d.superseded_by = '' "
-                  "ORDER BY f.organization_id, d.product, c.name, c.version",
+                  "WHERE s.buyer_organization_id = ? AND f.advisory_id IN (" +
+                      in +
+                      ") AND f.state <> 'resolved' AND d.superseded_by = '' "
+                      "ORDER BY f.organization_id, d.product, c.name, c.version, f.advisory_id",
                   p));
-  std::vector<AffectedSupplier> out;
   for (const auto& row : rs.rows) {
     AffectedSupplier a;
     HOSHI_ASSIGN_OR_RETURN(a.supplier_organization_id, row.GetText(0));
@@ -827,6 +834,7 @@ Result<std::vector<AffectedSupplier>> FleetStore::AffectedSuppliers(
     HOSHI_ASSIGN_OR_RETURN(std::string state, row.GetText(5));
     a.state = EnumFromName(state, kStates, &FindingStateName);
     HOSHI_ASSIGN_OR_RETURN(a.identified_at, row.GetText(6));
+    HOSHI_ASSIGN_OR_RETURN(a.advisory_id, row.GetText(7));
     out.push_back(std::move(a));
   }
   return out;

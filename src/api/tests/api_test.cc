@@ -424,7 +424,7 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   page = Body(sa->Call("GET", base + "/findings?overdue=true&limit=1"));
   EXPECT_EQ(page["total"], 1);
   EXPECT_EQ(page["findings"][0]["advisory"], "HOSHI-DEMO-2026-0001");
-  for (const char* bad : {"limit=-1", "limit=abc", "limit=10001", "offset=1e3"}) {
+  for (const char* bad : {"limit=0", "limit=-1", "limit=abc", "limit=10001", "offset=1e3"}) {
     EXPECT_EQ(sa->Call("GET", base + "/findings?" + bad).status, 400) << bad;
   }
   EXPECT_EQ(Body(sa->Call("GET", "/api/v1/advisories/CVE-2099-0003"))["id"], "HOSHI-TEST-0003");
@@ -450,7 +450,13 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(Code(r), "invalid_data");
   EXPECT_EQ(Code(sa->Upload(base + "/sboms", "{}")), "invalid_argument");  // no product
-  EXPECT_EQ(Body(sa->Call("GET", base + "/sboms"))["sboms"].size(), 1u);
+  const Json sboms = Body(sa->Call("GET", base + "/sboms"));
+  ASSERT_EQ(sboms["sboms"].size(), 1u);
+  EXPECT_EQ(sboms["sboms"][0]["findings"]["open"], 3);
+  EXPECT_EQ(sboms["sboms"][0]["findings"]["overdue"], 1);
+  page = Body(sa->Call("GET", "/api/v1/sboms/" + sbom_id + "/findings?overdue=true"));
+  EXPECT_EQ(page["total"], 1);
+  EXPECT_EQ(page["findings"][0]["advisory"], "HOSHI-DEMO-2026-0001");
 
   // OpenVEX: requests is not affected in this product.
   const Json vex{{"@context", "https://openvex.dev/ns/v0.2.0"},

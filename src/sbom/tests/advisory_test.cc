@@ -649,6 +649,34 @@ TEST(AdvisoryDbTest, ReplacingAnAdvisoryMovesItsIndexEntries) {
   EXPECT_EQ(moved_db.size(), 2U);
 }
 
+TEST(AdvisoryDbTest, FindAllByIdOrAliasWithoutCase) {
+  AdvisoryDb db;
+  Advisory pysec = Simple("PYSEC-2024-1", {{"PyPI", "django"}});
+  pysec.aliases = {"CVE-2024-0001", "GHSA-aaaa-bbbb-cccc"};
+  Advisory ghsa = Simple("GHSA-aaaa-bbbb-cccc", {{"PyPI", "django"}});
+  ghsa.aliases = {"CVE-2024-0001"};
+  Advisory other = Simple("PYSEC-2024-2", {{"PyPI", "flask"}});
+  other.aliases = {"CVE-2024-0002"};
+  for (const Advisory& a : {pysec, ghsa, other}) {
+    ASSERT_EQ(db.Upsert(a), AdvisoryChange::kNew);
+  }
+  EXPECT_EQ(Ids(db.FindAll("CVE-2024-0001")),
+            (std::vector<std::string>{"GHSA-aaaa-bbbb-cccc", "PYSEC-2024-1"}));
+  EXPECT_EQ(Ids(db.FindAll("cve-2024-0001")),
+            (std::vector<std::string>{"GHSA-aaaa-bbbb-cccc", "PYSEC-2024-1"}));
+  // An id that is also another record's alias finds both records.
+  EXPECT_EQ(Ids(db.FindAll("ghsa-AAAA-bbbb-cccc")),
+            (std::vector<std::string>{"GHSA-aaaa-bbbb-cccc", "PYSEC-2024-1"}));
+  EXPECT_EQ(Ids(db.FindAll("PYSEC-2024-2")), (std::vector<std::string>{"PYSEC-2024-2"}));
+  EXPECT_TRUE(db.FindAll("CVE-2099-9999").empty());
+  // A modified record's aliases move with it.
+  other.aliases = {"CVE-2024-0003"};
+  other.content_hash = "changed";
+  ASSERT_EQ(db.Upsert(other), AdvisoryChange::kModified);
+  EXPECT_TRUE(db.FindAll("CVE-2024-0002").empty());
+  EXPECT_EQ(Ids(db.FindAll("CVE-2024-0003")), (std::vector<std::string>{"PYSEC-2024-2"}));
+}
+
 TEST(AdvisoryDbTest, KevMarksPresentAndLaterAdvisoriesByIdOrAlias) {
   AdvisoryDb db;
   ASSERT_EQ(db.Upsert(Simple("GHSA-1", {{"npm", "a"}}, {"CVE-2021-44228"})), AdvisoryChange::kNew);

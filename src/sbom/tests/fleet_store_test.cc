@@ -254,15 +254,23 @@ TEST_P(FleetStoreTest, BuyersSeeOnlySuppliersThatShare) {
   Upload("org-b", "erp", Doc({Pkg("c", "PyPI", "cryptography", "40.0")}));
   ASSERT_TRUE(store_->Share("org-a", "buyer").ok());
   ASSERT_TRUE(store_->Share("org-a", "buyer").ok());  // idempotent
-  auto seen = store_->AffectedSuppliers("buyer", ResolveAdvisoryId(db_, "CVE-2026-0008"));
+  // A second record of the same CVE (another database's id) with a narrower range.
+  Import(Osv("GHSA-test-0008", "cryptography", "39.0", "39.1", "2026-11-02T00:00:00Z",
+             "2026-11-02T00:00:00Z"));
+  const auto ids = ResolveAdvisoryIds(db_, "cve-2026-0008");
+  EXPECT_EQ(ids, (std::vector<std::string>{"GHSA-test-0008", "PYSEC-0008"}));
+  auto seen = store_->AffectedSuppliers("buyer", ids);
   ASSERT_TRUE(seen.ok()) << seen.error().detail();
-  ASSERT_EQ(seen->size(), 1u);
+  ASSERT_EQ(seen->size(), 2u);  // the same component, found through each record
   EXPECT_EQ(seen->front().supplier_organization_id, "org-a");
   EXPECT_EQ(seen->front().product, "portal");
   EXPECT_EQ(seen->front().version, "39.0");
+  EXPECT_EQ(seen->at(0).advisory_id, "GHSA-test-0008");
+  EXPECT_EQ(seen->at(1).advisory_id, "PYSEC-0008");
+  EXPECT_EQ(ResolveAdvisoryIds(db_, "CVE-2099-0001"), std::vector<std::string>{"CVE-2099-0001"});
   EXPECT_EQ(*store_->SharedWith("org-a"), std::vector<std::string>{"buyer"});
   ASSERT_TRUE(store_->Unshare("org-a", "buyer").ok());
-  EXPECT_TRUE(store_->AffectedSuppliers("buyer", "PYSEC-0008")->empty());
+  EXPECT_TRUE(store_->AffectedSuppliers("buyer", std::vector<std::string>{"PYSEC-0008"})->empty());
 }
 
 TEST_P(FleetStoreTest, AdvisoriesReloadFromTheDatabase) {

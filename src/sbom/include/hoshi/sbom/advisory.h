@@ -89,6 +89,10 @@ class AdvisoryDb {
   /// Marks every advisory (present and future) whose id or alias is in the catalog.
   void SetKev(KevCatalog kev);
   [[nodiscard]] const Advisory* Find(std::string_view id) const;
+  /// Every record whose id is `id_or_alias` or that lists it as an alias (ids and aliases
+  /// compared without case: "cve-2024-1234" finds CVE-2024-1234), sorted by id. Several records
+  /// often share a CVE (a PYSEC and a GHSA record of the same vulnerability).
+  [[nodiscard]] std::vector<const Advisory*> FindAll(std::string_view id_or_alias) const;
   /// Advisories with an affected entry for this package (withdrawn ones included; callers skip).
   [[nodiscard]] std::vector<const Advisory*> Candidates(std::string_view ecosystem,
                                                         std::string_view name) const;

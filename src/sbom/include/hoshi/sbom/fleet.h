@@ -59,19 +59,6 @@ struct StoredFinding {
   /// identified_at − disclosed_at for advisory-triggered findings (nullopt for uploads).
   std::optional<std::chrono::milliseconds> lead_time;
   std::string resolved_at;
-  /// What a list of findings holds: open, suppressed by VEX, overdue under 4-4-4-2, open and
-  /// known exploited.
-  struct FindingCounts {
-    std::size_t open = 0;
-    std::size_t suppressed = 0;
-    std::size_t overdue = 0;
-    std::size_t known_exploited = 0;
-  };
-  [[nodiscard]] FindingCounts CountFindings(std::span<const StoredFinding> findings);
-
-  /// The advisory id for an id or an alias (CVE-…, GHSA-…); the input itself when unknown.
-  [[nodiscard]] std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias);
-
   /// SCS criterion 4-4-4-2 missed (see IsOverdue).
   bool overdue = false;
 };
@@ -110,6 +97,7 @@ struct AffectedSupplier {
   std::string version;
   FindingState state = FindingState::kOpen;
   std::string identified_at;
+  std::string advisory_id;  ///< the record of the finding (one of those asked for)
 };
 
 /// SBOMs, their components (the reverse index (ecosystem, normalised name) → instances),
@@ -157,10 +145,10 @@ class FleetStore {
                                std::string_view buyer_organization_id);
   [[nodiscard]] Result<std::vector<std::string>> SharedWith(
       std::string_view supplier_organization_id);
-  /// Suppliers that share with `buyer` and have a current, not resolved finding for the advisory
-  /// (its OSV id; see ResolveAdvisoryId for aliases).
+  /// Suppliers that share with `buyer` and have a current, not resolved finding for one of the
+  /// advisories (OSV ids; ResolveAdvisoryIds gives every record of a CVE or GHSA id).
   [[nodiscard]] Result<std::vector<AffectedSupplier>> AffectedSuppliers(
-      std::string_view buyer_organization_id, std::string_view advisory_id);
+      std::string_view buyer_organization_id, std::span<const std::string> advisory_ids);
 
  private:
   storage::Connection& conn_;
@@ -177,8 +165,10 @@ struct FindingCounts {
 };
 [[nodiscard]] FindingCounts CountFindings(std::span<const StoredFinding> findings);
 
-/// The advisory id for an id or an alias (CVE-…, GHSA-…); the input itself when unknown.
-[[nodiscard]] std::string ResolveAdvisoryId(const AdvisoryDb& db, std::string_view id_or_alias);
+/// The ids of every record with this id or alias (CVE-…, GHSA-…; AdvisoryDb::FindAll), sorted;
+/// the input itself when none is held (findings keep the id they were made with).
+[[nodiscard]] std::vector<std::string> ResolveAdvisoryIds(const AdvisoryDb& db,
+                                                          std::string_view id_or_alias);
 
 /// SCS criterion 4-4-4-2 (★3): updates for vendor Critical/High, CVSS base ≥ 7.0 or unrated
 /// fixes are applied within 14 days of their release. A finding is overdue when it is open, is
