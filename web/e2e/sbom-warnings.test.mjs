@@ -3,12 +3,14 @@
 // warnings against the real `hoshitori serve --demo` binary.
 //
 // The supplier (星取精機) sees its demo SBOM with the overdue Django finding (SCS 4-4-4-2) and
-// downloads the SARIF and CycloneDX VDR reports; uploads a second SBOM, a broken one (the
+// downloads the SARIF and CycloneDX VDR reports, and pages through the findings one at a time
+// (`?page_size=1`: the API's limit and offset); uploads a second SBOM, a broken one (the
 // localised error, in Japanese and English), adds VEX, and stops and restarts sharing with its
-// buyer. The buyer (大和重機工業) looks up HOSHI-DEMO-2026-0001/0002 and sees 星取精機's affected
-// products; sees its early warnings (one supplier named, one 「非開示の取引先」) and acknowledges
-// one. The supplier acknowledges its own warning, filters its detections and agrees to be named,
-// after which the buyer sees the name. The operator sees the campaign and imports an advisory, whose
+// buyer (the state from GET …/sbom-shares, never from the audit log); a member who is not an admin
+// sees the sharing state read-only. The buyer (大和重機工業) looks up HOSHI-DEMO-2026-0001/0002 and
+// sees 星取精機's affected products; sees its early warnings (one supplier named — by its English
+// name in English —, one 「非開示の取引先」) and acknowledges one. The supplier acknowledges its own
+// warning, filters its detections and agrees to be named, after which the buyer sees the name. The operator sees the campaign and imports an advisory, whose
 // new findings show their lead time to the supplier. Screenshots (sw-*.png) go
 // to $HOSHI_TEST_OUTPUT (default web/e2e/output). Browser, server and helpers: ./support.mjs.
 
@@ -16,10 +18,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertLabelled, assertNoOverflow, done, loginAs, shot, tmpRoot, useServer } from './support.mjs';
+import { PASSWORD, assertLabelled, assertNoOverflow, baseUrl, done, loginAs, shot, tmpRoot, useServer } from './support.mjs';
 
 const HOSHITORI_CORP = '7010001999990';
 const BUYER = '大和重機工業株式会社';
+const BUYER_EN = 'Yamato Heavy Machinery (demo)';
+/** A member of 星取精機 who is not an org admin (added by the test; the demo has none). */
+const STAFF = 'hoshitori-staff';
 
 useServer({ log: 'server-sbom-warnings.log' });
 
@@ -100,8 +105,59 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await page.getByLabel('4-4-4-2 の期限超過のみ').check();
     await page.getByText('2 件中 1 件を表示').waitFor();
     await page.getByLabel('4-4-4-2 の期限超過のみ').uncheck();
+    assert.equal(await page.getByTestId('findings-pager').count(), 0, 'no page controls when everything fits');
     await assertLabelled(page);
     await shot(page, 'sw-02-findings');
+
+    // Paging, one finding a page (`?page_size=1`): each page is the API's `limit` and `offset`.
+    const findingsPath = new URL(page.url()).pathname;
+    const findingCalls = [];
+    const onRequest = (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.endsWith('/findings') && u.pathname.startsWith('/api/v1/sboms/')) findingCalls.push(u.search);
+    };
+    page.on('request', onRequest);
+    await page.goto(`${baseUrl}${findingsPath}?page_size=1`);
+    const range = page.getByTestId('findings-range');
+    await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
+    assert.equal(await page.getByTestId('count-open').innerText(), '2', 'the summary counts all findings, not the page');
+    const pager = page.getByRole('navigation', { name: '検出結果のページ' });
+    const prev = pager.getByRole('button', { name: '← 前のページ' });
+    const next = pager.getByRole('button', { name: '次のページ →' });
+    assert.ok(await prev.isDisabled(), 'no previous page on the first');
+    await next.click();
+    await range.filter({ hasText: '2 件中 2 件目' }).waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0002');
+    assert.ok(await next.isDisabled(), 'no next page on the last');
+    assert.deepEqual(findingCalls, ['?limit=1&offset=0', '?limit=1&offset=1']);
+    await assertLabelled(page);
+    await shot(page, 'sw-02b-findings-paged');
+    // A filter starts at the top again: the overdue finding alone fits on the page.
+    await page.getByLabel('4-4-4-2 の期限超過のみ').check();
+    await range.filter({ hasText: '2 件中 1 件を表示' }).waitFor();
+    assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
+    assert.equal(await pager.count(), 0);
+    await page.getByLabel('4-4-4-2 の期限超過のみ').uncheck();
+    await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
+    assert.ok(await prev.isDisabled());
+    await next.click();
+    await range.filter({ hasText: '2 件中 2 件目' }).waitFor();
+    // In English, on the same page.
+    await page.getByTestId('lang-switch').click();
+    await range.filter({ hasText: /^2 of 2$/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Pages of findings' }).getByRole('button', { name: '← Previous page' }).click();
+    await range.filter({ hasText: /^1 of 2$/ }).waitFor();
+    assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
+    await page.getByTestId('lang-switch').click();
+    await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
+    page.off('request', onRequest);
+    // Out of range or not a number: the default page of 100.
+    await page.goto(`${baseUrl}${findingsPath}?page_size=0`);
+    await range.filter({ hasText: '2 件中 2 件を表示' }).waitFor();
+    assert.equal(await rows.count(), 2);
 
     const sarif = await downloadJson(page, page.getByTestId('download-sarif'), 'findings.sarif.json');
     assert.equal(sarif.version, '2.1.0');
@@ -115,6 +171,7 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
   test('supplier uploads a second SBOM and a broken one, adds VEX, and re-shares with the buyer', async () => {
     const s = await loginAs('hoshitori');
     const { page } = s;
+    const calls = watchApi(page);
     await page.getByRole('link', { name: 'SBOM・脆弱性' }).click();
     const form = page.getByTestId('sbom-upload');
     await form.getByLabel('製品名').fill('検査装置ファームウェア');
@@ -170,8 +227,16 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await share.getByRole('button', { name: /共有する/ }).click();
     await share.getByTestId('share-state').filter({ hasText: '共有中' }).waitFor();
     assert.equal(await page.getByTestId('share-done').innerText(), `${BUYER} と検出結果を共有しました。`);
+    assert.equal(await share.getByRole('button').count(), 1, 'one button: the change the state allows');
+    await share.getByRole('button', { name: /共有をやめる/ }).waitFor();
     await assertLabelled(page);
     await shot(page, 'sw-04-sboms-after');
+    // After a reload the state comes from GET …/sbom-shares again, and nothing reads the audit log.
+    calls.length = 0;
+    await page.reload();
+    await share.getByTestId('share-state').filter({ hasText: '共有中' }).waitFor();
+    assert.ok(calls.some((c) => /^GET \/api\/v1\/orgs\/[^/]+\/sbom-shares$/.test(c)), calls.join('\n'));
+    assert.deepEqual(auditCalls(calls), [], 'no audit log requests');
 
     // The firmware's findings: Django open and overdue, PyYAML suppressed by the VEX statement.
     await page.getByRole('link', { name: '検査装置ファームウェア 1.0' }).click();
@@ -179,6 +244,51 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await yaml.waitFor();
     assert.match(await yaml.getByTestId('finding-state').innerText(), /VEX で抑制[\s\S]*VEX: 影響なし/);
     assert.match(await page.locator('tr[data-advisory="HOSHI-DEMO-2026-0001"]').innerText(), /未対応[\s\S]*4-4-4-2 期限超過[\s\S]*django 4\.1\.0/);
+    assert.deepEqual(auditCalls(calls), [], 'no audit log requests');
+    await done(s);
+  });
+
+  test('a member who is not an admin sees the sharing state, read-only', async () => {
+    // The org admin adds the member through the API (the demo has only admins).
+    const admin = await loginAs('hoshitori');
+    const added = await admin.page.evaluate(
+      async ({ org, email, password }) => {
+        const res = await fetch(`/api/v1/orgs/${org}/members`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('hoshi.csrf') },
+          body: JSON.stringify({ email, display_name: '星取 三郎', password, role: 'member', lang: 'ja' }),
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      { org: await orgId(admin.page), email: `${STAFF}@demo.hoshitori.jp`, password: PASSWORD },
+    );
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    await done(admin);
+
+    const s = await loginAs(STAFF);
+    const { page } = s;
+    const calls = watchApi(page);
+    await page.getByRole('link', { name: 'SBOM・脆弱性' }).click();
+    const section = page.getByTestId('fshare');
+    const share = section.locator('[data-buyer="6010001999991"]');
+    await share.getByTestId('share-state').filter({ hasText: '共有中' }).waitFor();
+    assert.match(await share.innerText(), new RegExp(BUYER));
+    assert.equal(await section.getByRole('button').count(), 0, 'no share / stop buttons for a member');
+    await section.getByText('共有の開始・停止は組織管理者が行います。').waitFor();
+    // The counts per SBOM come from each SBOM's summary (the findings lists are paged).
+    const row = page.getByTestId('sbom-table').getByRole('row', { name: /生産管理 3\.2/ });
+    assert.match(await row.getByTestId('sbom-open').innerText(), /2 件[\s\S]*期限超過 1 件/);
+    assert.ok(calls.some((c) => /\/sbom-shares$/.test(c)), calls.join('\n'));
+    assert.deepEqual(auditCalls(calls), [], 'no audit log requests');
+    // In English the buyer's English name.
+    await page.getByTestId('lang-switch').click();
+    await share.filter({ hasText: BUYER_EN }).getByTestId('share-state').filter({ hasText: 'Shared' }).waitFor();
+    await page.getByTestId('lang-switch').click();
+    // The audit log the old workaround replayed is not even readable for a member.
+    const audit = await page.evaluate(async (org) => (await fetch(`/api/v1/orgs/${org}/audit`)).status, await orgId(page));
+    assert.ok(audit === 403 || audit === 404, `audit log for a member: ${audit}`);
+    await assertLabelled(page);
+    await shot(page, 'sw-04b-sboms-member');
     await done(s);
   });
 
@@ -237,6 +347,17 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.doesNotMatch(hiddenText, /星取精機/);
     await shot(page, 'sw-06-warnings-buyer');
 
+    // In English: the named supplier by its English name, the summary in English.
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { name: 'Early warnings (collective defense)', level: 1 }).waitFor();
+    const namedEn = warnings.filter({ has: page.getByTestId('warn-subject').filter({ hasText: 'Hokushin Denshi (demo)' }) });
+    await namedEn.getByTestId('warn-summary').filter({ hasText: 'among them your supplier (Hokushin Denshi (demo))' }).waitFor();
+    assert.equal(await page.getByTestId('warn-subject').filter({ hasText: '北辰電子工業株式会社' }).count(), 0);
+    assert.doesNotMatch(await warnings.allInnerTexts().then((t) => t.join('\n')), /北辰/);
+    await shot(page, 'sw-06b-warnings-buyer-en');
+    await page.getByTestId('lang-switch').click();
+    await named.getByTestId('warn-summary').filter({ hasText: '取引先（北辰電子工業株式会社）を含む3組織' }).waitFor();
+
     const id = await hidden.getAttribute('data-warning');
     await hidden.getByRole('button', { name: /確認済みにする/ }).click();
     await page.locator(`article[data-warning="${id}"]`).getByText(/確認済み（\d{4}年\d+月\d+日 \d\d:\d\d）/).waitFor();
@@ -292,11 +413,19 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await consent.getByTestId('consent-state').filter({ hasText: /^警戒を送る ・ 社名を開示 ・ 最終更新/ }).waitFor();
     const consents = await page.evaluate(async (org) => (await fetch(`/api/v1/orgs/${org}/telemetry/consents`)).json(), await orgId(page));
     assert.deepEqual(
-      consents.consents.map((c) => [c.buyer_organization_name, c.warn_buyer, c.disclose_identity]),
-      [[BUYER, true, true]],
+      consents.consents.map((c) => [c.buyer_organization_name, c.buyer_organization_name_en, c.warn_buyer, c.disclose_identity]),
+      [[BUYER, BUYER_EN, true, true]],
     );
     await assertLabelled(page);
     await shot(page, 'sw-07-warnings-supplier');
+    // In English the consent names the buyer in English.
+    await page.getByTestId('lang-switch').click();
+    const consentEn = page.getByRole('group', { name: BUYER_EN });
+    await consentEn.waitFor();
+    assert.ok(await consentEn.getByLabel('Warn this buyer').isChecked());
+    assert.equal(await page.getByRole('group', { name: BUYER }).count(), 0);
+    await page.getByTestId('lang-switch').click();
+    await consent.waitFor();
     await done(s);
 
     // The buyer now sees 星取精機's name in the warning it already acknowledged.
@@ -358,6 +487,21 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await done(s);
   });
 });
+
+/** Records every API call of the page as "METHOD /path" (without the query). */
+function watchApi(page) {
+  const calls = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) calls.push(`${r.method()} ${u.pathname}`);
+  });
+  return calls;
+}
+
+/** The calls that read an organisation's audit log. */
+function auditCalls(calls) {
+  return calls.filter((c) => /\/audit(\/|$)/.test(c));
+}
 
 /** The organisation the page acts for (the session's first membership in the demo). */
 async function orgId(page) {

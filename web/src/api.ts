@@ -470,10 +470,19 @@ export interface Finding {
   overdue_4_4_4_2: boolean;
 }
 
-export interface SbomFindings {
-  sbom: Sbom;
+/** One page of findings (`?limit=&offset=`): `summary` and `total` count all of them. */
+export interface FindingsPage {
   summary: FindingCounts;
   findings: Finding[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** The next page's offset; null on the last page. */
+  next_offset: number | null;
+}
+
+export interface SbomFindings extends FindingsPage {
+  sbom: Sbom;
 }
 
 export interface Advisory {
@@ -500,22 +509,10 @@ export interface AffectedSupplier {
   identified_at: string;
 }
 
-/** A relationship in which this organisation is the supplier (GET /orgs/{org}/buyers). */
-export interface BuyerRelationship {
-  id: string;
-  buyer_organization_id: string;
+/** One buyer of the supplier and whether its findings are shared with it (GET /orgs/{org}/sbom-shares). */
+export interface SbomShare {
   buyer: Org;
-  required_level: number;
-  name_consent: boolean;
-  decision?: { reason?: string };
-}
-
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  action: string;
-  object_type: string;
-  object_id: string;
+  shared: boolean;
 }
 
 // ---- Collective-defense telemetry (docs/api.md "Collective-defense telemetry") ----
@@ -539,7 +536,7 @@ export interface EarlyWarning {
   relation: 'self' | 'supplier';
   identity_disclosed: boolean;
   /** null unless the supplier agreed to be named. */
-  subject_organization: { id: string; name: string } | null;
+  subject_organization: { id: string; name: string; name_en: string } | null;
   campaign: Campaign;
   summary: string;
   created_at: string;
@@ -588,6 +585,7 @@ export interface TelemetryConsent {
   relationship_id: string;
   buyer_organization_id: string;
   buyer_organization_name: string;
+  buyer_organization_name_en: string;
   warn_buyer: boolean;
   disclose_identity: boolean;
   updated_at: string | null;

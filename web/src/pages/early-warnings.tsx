@@ -16,7 +16,7 @@ import {
 } from '../api';
 import { Empty, ErrorBox, Loading, PageTitle } from '../components';
 import { useAction, useLoad } from '../hooks';
-import { fmtBytes, fmtDateTime, fmtDecimal, fmtNumber, getLang, hasKey, t } from '../i18n';
+import { fmtBytes, fmtDateTime, fmtDecimal, fmtNumber, getLang, hasKey, orgName, t } from '../i18n';
 import { isAdmin, useSession } from '../session';
 import type { Key } from '../strings';
 
@@ -96,7 +96,7 @@ function Warnings({ org }: { org: string }) {
                     <div>
                       <dt>{t('warn.subject')}</dt>
                       <dd data-testid="warn-subject">
-                        {w.subject_organization ? w.subject_organization.name : t('warn.undisclosed')}
+                        {w.subject_organization ? orgName(w.subject_organization) : t('warn.undisclosed')}
                         {!w.subject_organization && <div class="muted small">{t('warn.undisclosed_help')}</div>}
                       </dd>
                     </div>
@@ -342,6 +342,7 @@ function ConsentForm({ org, c, admin, onSaved }: { org: string; c: TelemetryCons
     setDisclose(c.disclose_identity);
   }, [c.warn_buyer, c.disclose_identity]);
   const act = useAction();
+  const buyer = orgName({ name: c.buyer_organization_name, name_en: c.buyer_organization_name_en });
   const base = `consent-${c.relationship_id}`;
   const changed = warn !== c.warn_buyer || disclose !== c.disclose_identity;
   const submit = async (e: Event) => {
@@ -352,13 +353,13 @@ function ConsentForm({ org, c, admin, onSaved }: { org: string; c: TelemetryCons
     );
     if (ok !== undefined) {
       await onSaved();
-      setSaved(t('consent.saved', { name: c.buyer_organization_name }));
+      setSaved(t('consent.saved', { name: buyer }));
     }
   };
   return (
     <form class="form consent-form field-group" onSubmit={submit} data-relationship={c.relationship_id}>
       <fieldset>
-        <legend>{c.buyer_organization_name}</legend>
+        <legend>{buyer}</legend>
         <label class="check">
           <input
             type="checkbox"
@@ -395,7 +396,7 @@ function ConsentForm({ org, c, admin, onSaved }: { org: string; c: TelemetryCons
       {admin && (
         <button type="submit" class="btn btn-primary btn-small" disabled={act.busy || !changed}>
           {t('consent.save')}
-          <span class="visually-hidden"> — {c.buyer_organization_name}</span>
+          <span class="visually-hidden"> — {buyer}</span>
         </button>
       )}
       <p class="small" role="status">

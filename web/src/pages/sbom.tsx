@@ -1,41 +1,93 @@
 // SPDX-License-Identifier: Apache-2.0
 // One SBOM's findings: open first, known exploited first, CVSS and severity, why each matched,
 // VEX suppression, the SCS 4-4-4-2 overdue flag (open, in scope, > 14 days since publication),
-// lead time, and the SARIF / CycloneDX VDR reports.
+// lead time, and the SARIF / CycloneDX VDR reports. Paged: 100 findings a page, or `?page_size=`
+// (1–1000) in the page's URL.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { get, type Finding, type SbomFindings } from '../api';
+import { get, type Finding, type FindingCounts, type Sbom, type SbomFindings } from '../api';
 import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components';
 import { useLoad } from '../hooks';
 import { daysSince, fmtDate, fmtDateTime, fmtDuration, fmtNumber, hasKey, t } from '../i18n';
-import { Link } from '../router';
+import { Link, useLocation } from '../router';
 import type { Key } from '../strings';
 import { FindingSummary } from './sboms';
 import { FindingStateChip, SeverityBadge, matchText } from './vuln';
 
 /** SCS requirement 4-4-4-2: handle a vulnerability in scope within 14 days of publication. */
 const OVERDUE_DAYS = 14;
-const STATE_ORDER: Record<string, number> = { open: 0, suppressed: 1, resolved: 2 };
+/** Findings per page, unless the URL says `?page_size=` (1–MAX_PAGE_SIZE). */
+const PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+/** The API's largest page (`?limit=`), for reading all findings in as few calls as possible. */
+const API_MAX_LIMIT = 10_000;
 
-/** The API's order, kept stable here: open first, known exploited first, higher score first. */
-function byPriority(a: Finding, b: Finding): number {
-  return (
-    (STATE_ORDER[a.state] ?? 3) - (STATE_ORDER[b.state] ?? 3) ||
-    Number(b.known_exploited) - Number(a.known_exploited) ||
-    (b.base_score ?? -1) - (a.base_score ?? -1)
-  );
+function pageSizeParam(value: string | null): number {
+  if (!value || !/^\d{1,4}$/.test(value)) return PAGE_SIZE;
+  const n = Number(value);
+  return n >= 1 && n <= MAX_PAGE_SIZE ? n : PAGE_SIZE;
+}
+
+interface FindingsView {
+  sbom: Sbom;
+  /** Counts over all the SBOM's findings (not the page). */
+  summary: FindingCounts;
+  /** How many findings the list has before the overdue-only filter. */
+  total: number;
+  /** true: `findings` is the API's page at `offset`; false: all overdue findings, paged here. */
+  paged: boolean;
+  offset: number;
+  findings: Finding[];
+}
+
+/**
+ * One page of the SBOM's findings, in the API's order (open, known exploited, higher score first,
+ * over all findings). The SBOM's findings list has no overdue filter (only the organisation's
+ * has), so for overdue-only all findings are read — stopping once the summary's overdue count is
+ * reached — and filtered and paged here.
+ */
+async function loadFindings(id: string, resolved: boolean, onlyOverdue: boolean, offset: number, size: number): Promise<FindingsView> {
+  const base = `/api/v1/sboms/${encodeURIComponent(id)}/findings`;
+  const extra = resolved ? '&resolved=true' : '';
+  if (!onlyOverdue) {
+    const page = await get<SbomFindings>(`${base}?limit=${size}&offset=${offset}${extra}`);
+    return { sbom: page.sbom, summary: page.summary, total: page.total, paged: true, offset: page.offset, findings: page.findings };
+  }
+  const first = await get<SbomFindings>(`${base}?limit=${API_MAX_LIMIT}${extra}`);
+  const overdue = first.findings.filter((f) => f.overdue_4_4_4_2);
+  let page = first;
+  while (overdue.length < first.summary.overdue && page.next_offset !== null && page.next_offset > page.offset) {
+    page = await get<SbomFindings>(`${base}?limit=${API_MAX_LIMIT}&offset=${page.next_offset}${extra}`);
+    overdue.push(...page.findings.filter((f) => f.overdue_4_4_4_2));
+  }
+  return { sbom: first.sbom, summary: first.summary, total: first.total, paged: false, offset: 0, findings: overdue };
 }
 
 export function SbomPage({ id }: { id: string }) {
+  const size = pageSizeParam(useLocation().search.get('page_size'));
   const [resolved, setResolved] = useState(false);
   const [onlyOverdue, setOnlyOverdue] = useState(false);
+  // The offset belongs to one list: another SBOM or page size, or a changed filter, starts at the top.
+  const list = `${id}|${resolved}|${onlyOverdue}|${size}`;
+  const [pos, setPos] = useState({ list, offset: 0 });
+  const offset = pos.list === list ? pos.offset : 0;
+  const filter = (set: (on: boolean) => void) => (e: Event) => {
+    setPos({ list: '', offset: 0 });
+    set((e.target as HTMLInputElement).checked);
+  };
+  const serverOffset = onlyOverdue ? 0 : offset;
   const { data, error, loading } = useLoad(
-    () => get<SbomFindings>(`/api/v1/sboms/${encodeURIComponent(id)}/findings${resolved ? '?resolved=true' : ''}`),
-    [id, resolved],
+    () => loadFindings(id, resolved, onlyOverdue, serverOffset, size),
+    [id, resolved, onlyOverdue, serverOffset, size],
   );
-  const findings = (data?.findings ?? []).slice().sort(byPriority);
-  const shown = findings.filter((f) => !onlyOverdue || f.overdue_4_4_4_2);
   const base = `/api/v1/sboms/${encodeURIComponent(id)}/findings`;
   const fileBase = data ? `${data.sbom.product}-${data.sbom.product_version || 'sbom'}`.replace(/[\\/:*?"<>|\s]+/g, '_') : 'sbom';
+  // What the list shows: the API's page, or a slice of the overdue findings.
+  const count = data ? (data.paged ? data.total : data.findings.length) : 0;
+  const from = data ? (data.paged ? data.offset : Math.min(offset, count)) : 0;
+  const rows = data ? (data.paged ? data.findings : data.findings.slice(from, from + size)) : [];
+  const to = from + rows.length;
+  const goTo = (o: number) => setPos({ list, offset: Math.max(0, o) });
   return (
     <section>
       <p>
@@ -94,22 +146,44 @@ export function SbomPage({ id }: { id: string }) {
             </div>
             <div class="filters">
               <label class="check">
-                <input type="checkbox" checked={resolved} onChange={(e) => setResolved((e.target as HTMLInputElement).checked)} />
+                <input type="checkbox" checked={resolved} onChange={filter(setResolved)} />
                 {t('finding.show_resolved')}
               </label>
               <label class="check">
-                <input type="checkbox" checked={onlyOverdue} onChange={(e) => setOnlyOverdue((e.target as HTMLInputElement).checked)} />
+                <input type="checkbox" checked={onlyOverdue} onChange={filter(setOnlyOverdue)} />
                 {t('finding.only_overdue')}
               </label>
             </div>
-            <p class="muted" aria-live="polite">
-              {t('finding.showing', { n: fmtNumber(shown.length), total: fmtNumber(findings.length) })}
+            <p class="muted" aria-live="polite" data-testid="findings-range">
+              {count <= size && from === 0
+                ? t('finding.showing', { n: fmtNumber(count), total: fmtNumber(data.total) })
+                : to - from === 1
+                  ? t('finding.range_one', { from: fmtNumber(from + 1), total: fmtNumber(count) })
+                  : t('finding.range', { from: fmtNumber(Math.min(from + 1, to)), to: fmtNumber(to), total: fmtNumber(count) })}
             </p>
-            {findings.length === 0 ? <Empty>{t('finding.none')}</Empty> : <FindingTable findings={shown} />}
+            {data.total === 0 ? <Empty>{t('finding.none')}</Empty> : <FindingTable findings={rows} />}
+            {(count > size || from > 0) && (
+              <Pager>
+                <button type="button" class="btn btn-secondary btn-small" disabled={loading || from === 0} onClick={() => goTo(from - size)}>
+                  {t('finding.prev')}
+                </button>
+                <button type="button" class="btn btn-secondary btn-small" disabled={loading || to >= count} onClick={() => goTo(from + size)}>
+                  {t('finding.next')}
+                </button>
+              </Pager>
+            )}
           </section>
         </>
       )}
     </section>
+  );
+}
+
+function Pager({ children }: { children: ComponentChildren }) {
+  return (
+    <nav class="row actions pager" aria-label={t('finding.pages')} data-testid="findings-pager">
+      {children}
+    </nav>
   );
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SBOMs of the organisation: the list with open and overdue findings, uploading a new SBOM (raw
-// bytes with progress), adding VEX, and — for org admins — sharing the findings with buyers.
+// bytes with progress), adding VEX, and sharing the findings with buyers (every member sees the
+// state; org admins start and stop it).
 import { useRef, useState } from 'preact/hooks';
 import {
   del,
@@ -9,31 +10,43 @@ import {
   put,
   uploadRaw,
   ApiError,
-  type AuditEvent,
-  type BuyerRelationship,
-  type Finding,
   type FindingCounts,
+  type FindingsPage,
   type Sbom,
+  type SbomFindings,
+  type SbomShare,
   type SbomUploadResult,
 } from '../api';
 import { Empty, ErrorBox, Loading, Notice, PageTitle, Progress } from '../components';
 import { useAction, useLoad } from '../hooks';
-import { fmtBytes, fmtDate, fmtDateTime, fmtNumber, orgName, t } from '../i18n';
+import { fmtBytes, fmtDateTime, fmtNumber, orgName, t } from '../i18n';
 import { Link } from '../router';
 import { isAdmin, useSession } from '../session';
 
 interface SbomList {
   sboms: Sbom[];
   summary: FindingCounts;
-  findings: Finding[];
+  /** Counts per current SBOM (superseded ones have only resolved findings). */
+  counts: Map<string, FindingCounts>;
 }
 
+/**
+ * The SBOMs with the organisation's and each current SBOM's counts. The findings lists are paged,
+ * but their `summary` counts all findings, so one finding per answer is enough here.
+ */
 async function loadSboms(org: string, all: boolean): Promise<SbomList> {
   const [list, findings] = await Promise.all([
     get<{ sboms: Sbom[] }>(`/api/v1/orgs/${org}/sboms${all ? '?all=true' : ''}`),
-    get<{ summary: FindingCounts; findings: Finding[] }>(`/api/v1/orgs/${org}/findings`),
+    get<FindingsPage>(`/api/v1/orgs/${org}/findings?limit=1`),
   ]);
-  return { sboms: list.sboms, summary: findings.summary, findings: findings.findings };
+  const current = list.sboms.filter((b) => !b.superseded_by);
+  const counts = await Promise.all(
+    current.map(async (b) => {
+      const page = await get<SbomFindings>(`/api/v1/sboms/${encodeURIComponent(b.id)}/findings?limit=1`);
+      return [b.id, page.summary] as const;
+    }),
+  );
+  return { sboms: list.sboms, summary: findings.summary, counts: new Map(counts) };
 }
 
 export function SbomsPage() {
@@ -55,7 +68,7 @@ export function SbomsPage() {
               <input type="checkbox" checked={all} onChange={(e) => setAll((e.target as HTMLInputElement).checked)} />
               {t('sbom.show_all')}
             </label>
-            {data.sboms.length === 0 ? <Empty>{t('sbom.empty')}</Empty> : <SbomTable sboms={data.sboms} findings={data.findings} />}
+            {data.sboms.length === 0 ? <Empty>{t('sbom.empty')}</Empty> : <SbomTable sboms={data.sboms} counts={data.counts} />}
           </section>
         </>
       )}
@@ -63,7 +76,7 @@ export function SbomsPage() {
         <UploadSbom org={org} onUploaded={reload} />
         <AddVex org={org} onAdded={reload} />
       </div>
-      {isAdmin(s.membership) && <ShareFindings org={org} />}
+      <ShareFindings org={org} admin={isAdmin(s.membership)} />
     </section>
   );
 }
@@ -92,14 +105,7 @@ export function FindingSummary({ counts }: { counts: FindingCounts }) {
   );
 }
 
-function SbomTable({ sboms, findings }: { sboms: Sbom[]; findings: Finding[] }) {
-  const open = new Map<string, { open: number; overdue: number }>();
-  for (const f of findings) {
-    const c = open.get(f.sbom_id) ?? { open: 0, overdue: 0 };
-    if (f.state === 'open') c.open++;
-    if (f.overdue_4_4_4_2) c.overdue++;
-    open.set(f.sbom_id, c);
-  }
+function SbomTable({ sboms, counts }: { sboms: Sbom[]; counts: Map<string, FindingCounts> }) {
   return (
     <div class="table-wrap">
       <table data-testid="sbom-table">
@@ -116,7 +122,7 @@ function SbomTable({ sboms, findings }: { sboms: Sbom[]; findings: Finding[] }) 
         </thead>
         <tbody>
           {sboms.map((b) => {
-            const c = open.get(b.id);
+            const c = counts.get(b.id);
             return (
               <tr key={b.id} data-sbom={b.id}>
                 <th scope="row">
@@ -291,94 +297,51 @@ function AddVex({ org, onAdded }: { org: string; onAdded: () => void }) {
   );
 }
 
-const AUDIT_PAGE = 200;
-const MAX_AUDIT_PAGES = 25;
-
-/**
- * The buyers the findings are shared with (buyer id → since when). The API has no list of shares
- * yet, so this replays the organisation's audit log, which org admins (the only ones who may share)
- * can read: the last `sbom.findings_shared` / `sbom.findings_unshared` event per buyer decides.
- * null when the log is too long to replay here.
- * TODO(#5): replace with the API's list of shares once there is one.
- */
-async function loadShares(org: string): Promise<Map<string, string> | null> {
-  const shared = new Map<string, string>();
-  let after = 0;
-  for (let page = 0; page < MAX_AUDIT_PAGES; page++) {
-    const { events } = await get<{ events: AuditEvent[] }>(`/api/v1/orgs/${org}/audit?after=${after}`);
-    for (const e of events) {
-      if (e.action === 'sbom.findings_shared' && !shared.has(e.object_id)) shared.set(e.object_id, e.at);
-      if (e.action === 'sbom.findings_unshared') shared.delete(e.object_id);
-    }
-    if (events.length < AUDIT_PAGE) return shared;
-    after = events[events.length - 1].seq;
-  }
-  return null;
-}
-
-function ShareFindings({ org }: { org: string }) {
-  const { data, error, reload } = useLoad(
-    () =>
-      Promise.all([
-        get<{ buyers: BuyerRelationship[] }>(`/api/v1/orgs/${org}/buyers`),
-        loadShares(org).catch(() => null), // unknown state: both buttons are offered
-      ]),
-    [org],
-  );
+/** The buyers and whether the findings are shared with each: every member sees it, org admins change it. */
+function ShareFindings({ org, admin }: { org: string; admin: boolean }) {
+  const { data, error, reload } = useLoad(() => get<{ shares: SbomShare[] }>(`/api/v1/orgs/${org}/sbom-shares`), [org]);
   const act = useAction();
   const [done, setDone] = useState('');
-  const change = async (b: BuyerRelationship, share: boolean) => {
+  const change = async (row: SbomShare, share: boolean) => {
     setDone('');
-    const path = `/api/v1/orgs/${org}/sbom-shares/${b.buyer_organization_id}`;
+    const path = `/api/v1/orgs/${org}/sbom-shares/${row.buyer.id}`;
     const ok = await act.run(async () => {
       await (share ? put(path, {}) : del(path));
       return true;
     });
     if (ok) {
       await reload();
-      setDone(t(share ? 'fshare.done_on' : 'fshare.done_off', { name: orgName(b.buyer) }));
+      setDone(t(share ? 'fshare.done_on' : 'fshare.done_off', { name: orgName(row.buyer) }));
     }
   };
-  const [rels, shares] = data ?? [undefined, undefined];
   return (
-    <section class="card" aria-labelledby="fshare-title">
+    <section class="card" aria-labelledby="fshare-title" data-testid="fshare">
       <h2 id="fshare-title">{t('fshare.title')}</h2>
       <p class="hint">{t('fshare.help')}</p>
+      {!admin && <p class="muted">{t('fshare.admin_only')}</p>}
       <ErrorBox error={error ?? act.error} />
-      {rels && rels.buyers.length === 0 && <Empty>{t('fshare.none')}</Empty>}
-      {rels && rels.buyers.length > 0 && (
+      {data && data.shares.length === 0 && <Empty>{t('fshare.none')}</Empty>}
+      {data && data.shares.length > 0 && (
         <ul class="plain">
-          {rels.buyers.map((b) => {
-            const since = shares?.get(b.buyer_organization_id);
-            return (
-              <li key={b.id} class="row share-row" data-buyer={b.buyer.corporate_number}>
-                <strong class="grow">{orgName(b.buyer)}</strong>
-                <span data-testid="share-state">
-                  {shares === null ? (
-                    <span class="chip chip-muted">{t('fshare.unknown')}</span>
-                  ) : since ? (
-                    <>
-                      <span class="chip chip-ok">{t('fshare.on')}</span> <span class="muted small">{t('fshare.since', { date: fmtDate(since) })}</span>
-                    </>
-                  ) : (
-                    <span class="chip chip-muted">{t('fshare.off')}</span>
-                  )}
-                </span>
-                {(shares === null || !since) && (
-                  <button type="button" class="btn btn-secondary btn-small" disabled={act.busy} onClick={() => change(b, true)}>
-                    {t('fshare.give')}
-                    <span class="visually-hidden"> — {orgName(b.buyer)}</span>
-                  </button>
-                )}
-                {(shares === null || since) && (
-                  <button type="button" class="btn btn-ghost btn-small" disabled={act.busy} onClick={() => change(b, false)}>
-                    {t('fshare.stop')}
-                    <span class="visually-hidden"> — {orgName(b.buyer)}</span>
-                  </button>
-                )}
-              </li>
-            );
-          })}
+          {data.shares.map((row) => (
+            <li key={row.buyer.id} class="row share-row" data-buyer={row.buyer.corporate_number}>
+              <strong class="grow">{orgName(row.buyer)}</strong>
+              <span data-testid="share-state">
+                <span class={`chip ${row.shared ? 'chip-ok' : 'chip-muted'}`}>{t(row.shared ? 'fshare.on' : 'fshare.off')}</span>
+              </span>
+              {admin && (
+                <button
+                  type="button"
+                  class={`btn btn-small ${row.shared ? 'btn-ghost' : 'btn-secondary'}`}
+                  disabled={act.busy}
+                  onClick={() => change(row, !row.shared)}
+                >
+                  {t(row.shared ? 'fshare.stop' : 'fshare.give')}
+                  <span class="visually-hidden"> — {orgName(row.buyer)}</span>
+                </button>
+              )}
+            </li>
+          ))}
         </ul>
       )}
       <p class="small" role="status" data-testid="share-done">
