@@ -39,7 +39,7 @@ class BulkInsert {
   [[nodiscard]] std::size_t statements() const { return statements_; }
 
   /// 200 rows: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound parameters for tables of
-  /// up to 160 columns; larger chunks gain little (measured in bench/sbom_bench).
+  /// up to 160 columns, and few enough that a statement's text stays small.
   static constexpr std::size_t kDefaultRowsPerStatement = 200;
 
  private:
