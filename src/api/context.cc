@@ -101,6 +101,17 @@ Result<std::size_t> QueryCount(const Context& ctx, std::string_view name, std::s
   return v;
 }
 
+Result<bool> QueryFlag(const Context& ctx, std::string_view name) {
+  const std::string_view text = ctx.request.QueryValue(name);
+  if (text.empty() || text == "false") {
+    return false;
+  }
+  if (text == "true") {
+    return true;
+  }
+  return BadField(name);
+}
+
 Result<int> BodyInt(const Context& ctx, std::string_view key) {
   const auto it = ctx.body.find(key);
   if (it == ctx.body.end()) {

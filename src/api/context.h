@@ -140,6 +140,9 @@ struct Context {
 /// naming the parameter when not a number or above `max`.
 [[nodiscard]] Result<std::size_t> QueryCount(const Context& ctx, std::string_view name,
                                              std::size_t fallback, std::size_t max);
+/// A boolean query parameter: absent → false, "true" / "false", anything else a 400 naming it
+/// (so that a typo such as `?overdue=yes` is not silently ignored).
+[[nodiscard]] Result<bool> QueryFlag(const Context& ctx, std::string_view name);
 
 // ---- authorisation ------------------------------------------------------------------------------
 
@@ -270,6 +273,9 @@ HOSHI_API_HANDLER(TaxiiApiRoot);
 HOSHI_API_HANDLER(TaxiiCollections);
 HOSHI_API_HANDLER(TaxiiCollection);
 HOSHI_API_HANDLER(TaxiiObjects);
+HOSHI_API_HANDLER(TaxiiManifest);
+HOSHI_API_HANDLER(TaxiiObject);
+HOSHI_API_HANDLER(TaxiiObjectVersions);
 #undef HOSHI_API_HANDLER
 // NOLINTEND(readability-identifier-naming)
 

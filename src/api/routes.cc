@@ -216,6 +216,15 @@ constexpr std::array kRoutes{
     Route{"GET", "/taxii2/hoshitori/collections/{collection}/objects/", kUser, kNone, TaxiiObjects,
           "taxii", "TAXII オブジェクト（読み取り専用、?added_after=&limit=&next=&match[type]=）",
           "TAXII objects (read only, ?added_after=&limit=&next=&match[type]=)", "any user"},
+    Route{"GET", "/taxii2/hoshitori/collections/{collection}/manifest/", kUser, kNone,
+          TaxiiManifest, "taxii", "TAXII マニフェスト（?added_after=&limit=&next=&match[type]=）",
+          "TAXII object manifests (?added_after=&limit=&next=&match[type]=)", "any user"},
+    Route{"GET", "/taxii2/hoshitori/collections/{collection}/objects/{object}/", kUser, kNone,
+          TaxiiObject, "taxii", "TAXII オブジェクト（ID 指定）", "A TAXII object by id",
+          "any user"},
+    Route{"GET", "/taxii2/hoshitori/collections/{collection}/objects/{object}/versions/", kUser,
+          kNone, TaxiiObjectVersions, "taxii", "TAXII オブジェクトの版",
+          "Versions of a TAXII object", "any user"},
 };
 
 }  // namespace

@@ -174,8 +174,8 @@ Result<Reply> ListSboms(Context& ctx) {
   const std::string& org_id = ctx.Param("org");
   HOSHI_RETURN_IF_ERROR(RequireOrgRole(ctx, org_id, kOrgWorkers));
   sbom::FleetStore fleet(ctx.conn, ctx.clock());
-  HOSHI_ASSIGN_OR_RETURN(auto list,
-                         fleet.ListSboms(org_id, ctx.request.QueryValue("all") == "true"));
+  HOSHI_ASSIGN_OR_RETURN(const bool all, QueryFlag(ctx, "all"));
+  HOSHI_ASSIGN_OR_RETURN(auto list, fleet.ListSboms(org_id, all));
   // Each current SBOM's finding counts (superseded ones have only resolved findings).
   sbom::FindingQuery q;
   q.organization_id = org_id;
@@ -223,11 +223,11 @@ Result<Reply> SbomFindings(Context& ctx) {
   }
   sbom::FindingQuery q;
   q.sbom_id = s.id;
-  q.include_resolved = ctx.request.QueryValue("resolved") == "true";
+  HOSHI_ASSIGN_OR_RETURN(q.include_resolved, QueryFlag(ctx, "resolved"));
   HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
   Reply r;
   if (format.empty() || format == "json") {
-    const bool overdue_only = ctx.request.QueryValue("overdue") == "true";
+    HOSHI_ASSIGN_OR_RETURN(const bool overdue_only, QueryFlag(ctx, "overdue"));
     HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [&](const sbom::StoredFinding& f) {
                              return !overdue_only || f.overdue;
                            }));
@@ -256,9 +256,9 @@ Result<Reply> OrgFindings(Context& ctx) {
   HOSHI_RETURN_IF_ERROR(RequireOrgRole(ctx, org_id, kOrgWorkers));
   sbom::FindingQuery q;
   q.organization_id = org_id;
-  q.include_resolved = ctx.request.QueryValue("resolved") == "true";
+  HOSHI_ASSIGN_OR_RETURN(q.include_resolved, QueryFlag(ctx, "resolved"));
   HOSHI_ASSIGN_OR_RETURN(auto findings, QueryFindings(ctx, q));
-  const bool overdue_only = ctx.request.QueryValue("overdue") == "true";
+  HOSHI_ASSIGN_OR_RETURN(const bool overdue_only, QueryFlag(ctx, "overdue"));
   Reply r;
   HOSHI_ASSIGN_OR_RETURN(r.body, FindingsPage(ctx, findings, [&](const sbom::StoredFinding& f) {
                            return !overdue_only || f.overdue;

@@ -2,6 +2,8 @@
 // Collective-defense telemetry (issue #6): ingest, batches, detections, early warnings, consent to
 // warn buyers, campaigns (operator), and de-identified sharing as STIX 2.1 and a read-only TAXII
 // 2.1 collection.
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 
@@ -439,9 +441,20 @@ Result<Reply> TaxiiCollection(Context& ctx) {
   return TaxiiReply(defense::TaxiiCollection(CollectionInfo(ctx)));
 }
 
-Result<Reply> TaxiiObjects(Context& ctx) {
+namespace {
+/// A page of the collection's objects in `view`, for the request's query; `object_id` (from the
+/// path) narrows it to one object, which must exist (404 otherwise).
+Result<Reply> TaxiiPageReply(Context& ctx, defense::TaxiiView view,
+                             std::string_view object_id = {}) {
   HOSHI_RETURN_IF_ERROR(RequireCollection(ctx));
   HOSHI_ASSIGN_OR_RETURN(auto query, defense::ParseTaxiiQuery(ctx.request.query));
+  if (!object_id.empty()) {
+    std::string id(object_id);
+    std::transform(id.begin(), id.end(), id.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    query.match_ids = {std::move(id)};
+  }
   HOSHI_ASSIGN_OR_RETURN(auto shared, Share(ctx, NowUs(ctx) - kDefaultSharingWindowUs));
   std::vector<Json> objects;
   if (shared.bundle.contains("objects")) {
@@ -449,13 +462,33 @@ Result<Reply> TaxiiObjects(Context& ctx) {
       objects.push_back(o);
     }
   }
-  defense::TaxiiPage page = defense::TaxiiEnvelope(objects, query);
+  defense::TaxiiPage page = defense::TaxiiEnvelope(objects, query, view);
+  if (!object_id.empty() && page.date_added_first.empty() && !query.next && !query.added_after_us) {
+    return MakeError(ErrorCode::kNotFound, ApiMessages(), "api.no_route");
+  }
   Reply r = TaxiiReply(page.envelope);
   if (!page.date_added_first.empty()) {
     r.headers.push_back({"X-TAXII-Date-Added-First", page.date_added_first});
     r.headers.push_back({"X-TAXII-Date-Added-Last", page.date_added_last});
   }
   return r;
+}
+}  // namespace
+
+Result<Reply> TaxiiObjects(Context& ctx) {
+  return TaxiiPageReply(ctx, defense::TaxiiView::kObjects);
+}
+
+Result<Reply> TaxiiManifest(Context& ctx) {
+  return TaxiiPageReply(ctx, defense::TaxiiView::kManifest);
+}
+
+Result<Reply> TaxiiObject(Context& ctx) {
+  return TaxiiPageReply(ctx, defense::TaxiiView::kObjects, ctx.Param("object"));
+}
+
+Result<Reply> TaxiiObjectVersions(Context& ctx) {
+  return TaxiiPageReply(ctx, defense::TaxiiView::kVersions, ctx.Param("object"));
 }
 
 }  // namespace hoshi::api

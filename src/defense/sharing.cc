@@ -1683,7 +1683,7 @@ Result<TaxiiQuery> ParseTaxiiQuery(std::span<const std::pair<std::string, std::s
   return query;
 }
 
-TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query) {
+TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query, TaxiiView view) {
   struct Entry {
     std::int64_t time_us = 0;
     std::string_view id;
@@ -1732,9 +1732,28 @@ TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query) 
   if (!entries.empty()) {
     Json list = Json::array();
     for (const Entry& e : entries) {
-      list.push_back(*e.object);
+      // The version of an object is its `modified` (else `created`): the same time as its
+      // date added, in the object's own text.
+      const Json& o = *e.object;
+      const std::string version = o.contains("modified") && o["modified"].is_string()
+                                      ? o["modified"].get<std::string>()
+                                      : o.value("created", std::string());
+      switch (view) {
+        case TaxiiView::kObjects:
+          list.push_back(o);
+          break;
+        case TaxiiView::kManifest:
+          list.push_back(Json{{"id", e.id},
+                              {"date_added", TimeText(e.time_us)},
+                              {"version", version},
+                              {"media_type", kStixMediaType}});
+          break;
+        case TaxiiView::kVersions:
+          list.push_back(version);
+          break;
+      }
     }
-    page.envelope["objects"] = std::move(list);
+    page.envelope[view == TaxiiView::kVersions ? "versions" : "objects"] = std::move(list);
     page.date_added_first = TimeText(entries.front().time_us);
     page.date_added_last = TimeText(entries.back().time_us);
   }

@@ -2,9 +2,10 @@
 // End-to-end browser test of the SBOM / vulnerability pages and the collective-defense early
 // warnings against the real `hoshitori serve --demo` binary.
 //
-// The supplier (星取精機) sees its demo SBOM with the overdue Django finding (SCS 4-4-4-2) and
-// downloads the SARIF and CycloneDX VDR reports, and pages through the findings one at a time
-// (`?page_size=1`: the API's limit and offset); uploads a second SBOM, a broken one (the
+// The supplier (星取精機) sees its demo SBOM with the overdue Django finding (SCS 4-4-4-2) — the
+// counts from the SBOM list's answer alone, no findings request per SBOM —, filters overdue-only
+// (the API's `?overdue=true`), downloads the SARIF and CycloneDX VDR reports, and pages through the
+// findings one at a time (`?page_size=1`: the API's limit and offset, one request a page); uploads a second SBOM, a broken one (the
 // localised error, in Japanese and English), adds VEX, and stops and restarts sharing with its
 // buyer (the state from GET …/sbom-shares, never from the audit log); a member who is not an admin
 // sees the sharing state read-only. The buyer (大和重機工業) looks up HOSHI-DEMO-2026-0001/0002 and
@@ -72,13 +73,20 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
   test('supplier sees its SBOM, the overdue Django finding first, and downloads SARIF and VDR', async () => {
     const s = await loginAs('hoshitori');
     const { page } = s;
+    const calls = watchApi(page);
+    const findingCalls = watchFindings(page);
     await page.getByRole('link', { name: 'SBOM・脆弱性' }).click();
     await page.getByRole('heading', { name: 'SBOM・脆弱性管理', level: 1 }).waitFor();
+    const row = page.getByTestId('sbom-table').getByRole('row', { name: /生産管理 3\.2/ });
+    assert.match(await row.getByTestId('sbom-open').innerText(), /2 件[\s\S]*期限超過 1 件/);
     assert.equal(await page.getByTestId('count-open').innerText(), '2');
     assert.equal(await page.getByTestId('count-overdue').innerText(), '1');
-    const row = page.getByTestId('sbom-table').getByRole('row', { name: /生産管理 3\.2/ });
+    assert.equal(await page.getByTestId('count-kev').innerText(), '0');
+    assert.equal(await page.getByTestId('count-suppressed').innerText(), '0');
     assert.match(await row.innerText(), /CycloneDX 1\.6/);
-    assert.match(await row.getByTestId('sbom-open').innerText(), /2 件[\s\S]*期限超過 1 件/);
+    // The list's answer carries each SBOM's counts: one request, no findings request at all.
+    assert.equal(calls.filter((c) => /^GET \/api\/v1\/orgs\/[^/]+\/sboms$/.test(c)).length, 1, calls.join('\n'));
+    assert.deepEqual(findingCalls, [], 'no findings requests for the SBOM list');
     await assertLabelled(page);
     await shot(page, 'sw-01-sboms');
 
@@ -102,23 +110,28 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.equal(await yaml.getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0002');
     assert.doesNotMatch((await yaml.getAttribute('class')) ?? '', /finding-overdue/);
     assert.match(await yaml.innerText(), /未評価/);
+    const range = page.getByTestId('findings-range');
+    await range.filter({ hasText: '2 件中 2 件を表示' }).waitFor();
+    // Overdue-only is the API's filter: `total` counts the overdue findings, the summary all of them.
     await page.getByLabel('4-4-4-2 の期限超過のみ').check();
-    await page.getByText('2 件中 1 件を表示').waitFor();
+    await range.filter({ hasText: '1 件中 1 件を表示' }).waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
+    assert.equal(await page.getByTestId('count-open').innerText(), '2', 'the summary counts all findings, not the filter');
+    assert.equal(await page.getByTestId('count-overdue').innerText(), '1');
     await page.getByLabel('4-4-4-2 の期限超過のみ').uncheck();
+    await range.filter({ hasText: '2 件中 2 件を表示' }).waitFor();
     assert.equal(await page.getByTestId('findings-pager').count(), 0, 'no page controls when everything fits');
+    const sbomId = new URL(page.url()).pathname.split('/').pop();
+    assert.ok(findingCalls.every((c) => c.startsWith(`/api/v1/sboms/${sbomId}/findings?`)), findingCalls.join('\n'));
+    assert.deepEqual(queries(findingCalls), ['?limit=100&offset=0', '?limit=100&offset=0&overdue=true', '?limit=100&offset=0']);
     await assertLabelled(page);
     await shot(page, 'sw-02-findings');
 
     // Paging, one finding a page (`?page_size=1`): each page is the API's `limit` and `offset`.
     const findingsPath = new URL(page.url()).pathname;
-    const findingCalls = [];
-    const onRequest = (r) => {
-      const u = new URL(r.url());
-      if (u.pathname.endsWith('/findings') && u.pathname.startsWith('/api/v1/sboms/')) findingCalls.push(u.search);
-    };
-    page.on('request', onRequest);
+    findingCalls.length = 0;
     await page.goto(`${baseUrl}${findingsPath}?page_size=1`);
-    const range = page.getByTestId('findings-range');
     await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
     assert.equal(await rows.count(), 1);
     assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
@@ -132,14 +145,18 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.equal(await rows.count(), 1);
     assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0002');
     assert.ok(await next.isDisabled(), 'no next page on the last');
-    assert.deepEqual(findingCalls, ['?limit=1&offset=0', '?limit=1&offset=1']);
+    assert.deepEqual(queries(findingCalls), ['?limit=1&offset=0', '?limit=1&offset=1']);
     await assertLabelled(page);
     await shot(page, 'sw-02b-findings-paged');
-    // A filter starts at the top again: the overdue finding alone fits on the page.
+    // A filter starts at the top again: the overdue finding alone fits on the page, read with one
+    // request (the API's `?overdue=true` with limit and offset, not the page the filter left).
     await page.getByLabel('4-4-4-2 の期限超過のみ').check();
-    await range.filter({ hasText: '2 件中 1 件を表示' }).waitFor();
+    await range.filter({ hasText: '1 件中 1 件を表示' }).waitFor();
+    assert.equal(await rows.count(), 1);
     assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
+    assert.equal(await page.getByTestId('count-open').innerText(), '2', 'the summary counts all findings, not the filter');
     assert.equal(await pager.count(), 0);
+    assert.deepEqual(queries(findingCalls).slice(2), ['?limit=1&offset=0&overdue=true'], 'one request for the overdue-only page');
     await page.getByLabel('4-4-4-2 の期限超過のみ').uncheck();
     await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
     assert.ok(await prev.isDisabled());
@@ -153,7 +170,7 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.equal(await rows.first().getAttribute('data-advisory'), 'HOSHI-DEMO-2026-0001');
     await page.getByTestId('lang-switch').click();
     await range.filter({ hasText: '2 件中 1 件目' }).waitFor();
-    page.off('request', onRequest);
+    assert.deepEqual(queries(findingCalls).slice(3), ['?limit=1&offset=0', '?limit=1&offset=1', '?limit=1&offset=0'], 'one request a page');
     // Out of range or not a number: the default page of 100.
     await page.goto(`${baseUrl}${findingsPath}?page_size=0`);
     await range.filter({ hasText: '2 件中 2 件を表示' }).waitFor();
@@ -229,6 +246,11 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.equal(await page.getByTestId('share-done').innerText(), `${BUYER} と検出結果を共有しました。`);
     assert.equal(await share.getByRole('button').count(), 1, 'one button: the change the state allows');
     await share.getByRole('button', { name: /共有をやめる/ }).waitFor();
+    // Each SBOM's counts after the upload and the VEX, from the list's answer alone.
+    const firmware = page.getByTestId('sbom-table').getByRole('row', { name: /検査装置ファームウェア 1\.0/ });
+    assert.match(await firmware.getByTestId('sbom-open').innerText(), /^1 件[\s\S]*期限超過 1 件$/);
+    assert.match(await page.getByTestId('sbom-table').getByRole('row', { name: /生産管理 3\.2/ }).getByTestId('sbom-open').innerText(), /^2 件[\s\S]*期限超過 1 件$/);
+    assert.deepEqual(findingsOf(calls), [], 'no findings requests for the SBOM list (loaded three times)');
     await assertLabelled(page);
     await shot(page, 'sw-04-sboms-after');
     // After a reload the state comes from GET …/sbom-shares again, and nothing reads the audit log.
@@ -237,6 +259,8 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     await share.getByTestId('share-state').filter({ hasText: '共有中' }).waitFor();
     assert.ok(calls.some((c) => /^GET \/api\/v1\/orgs\/[^/]+\/sbom-shares$/.test(c)), calls.join('\n'));
     assert.deepEqual(auditCalls(calls), [], 'no audit log requests');
+    await firmware.getByTestId('sbom-open').filter({ hasText: '期限超過 1 件' }).waitFor();
+    assert.deepEqual(findingsOf(calls), [], 'no findings requests for the SBOM list');
 
     // The firmware's findings: Django open and overdue, PyYAML suppressed by the VEX statement.
     await page.getByRole('link', { name: '検査装置ファームウェア 1.0' }).click();
@@ -275,9 +299,10 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     assert.match(await share.innerText(), new RegExp(BUYER));
     assert.equal(await section.getByRole('button').count(), 0, 'no share / stop buttons for a member');
     await section.getByText('共有の開始・停止は組織管理者が行います。').waitFor();
-    // The counts per SBOM come from each SBOM's summary (the findings lists are paged).
+    // The counts per SBOM come from the SBOM list's answer, with no findings request.
     const row = page.getByTestId('sbom-table').getByRole('row', { name: /生産管理 3\.2/ });
     assert.match(await row.getByTestId('sbom-open').innerText(), /2 件[\s\S]*期限超過 1 件/);
+    assert.deepEqual(findingsOf(calls), [], 'no findings requests for the SBOM list');
     assert.ok(calls.some((c) => /\/sbom-shares$/.test(c)), calls.join('\n'));
     assert.deepEqual(auditCalls(calls), [], 'no audit log requests');
     // In English the buyer's English name.
@@ -471,6 +496,12 @@ describe('web UI: SBOM findings, sharing with the buyer, advisory lookup, early 
     const s = await loginAs('hoshitori', { width: 820, height: 1180 });
     const { page } = s;
     await page.getByRole('link', { name: 'SBOM・脆弱性' }).click();
+    // The new findings (two hours old: not overdue) are in the list's counts and the summary.
+    const table = page.getByTestId('sbom-table');
+    assert.match(await table.getByRole('row', { name: /生産管理 3\.2/ }).getByTestId('sbom-open').innerText(), /^3 件[\s\S]*期限超過 1 件$/);
+    assert.match(await table.getByRole('row', { name: /検査装置ファームウェア 1\.0/ }).getByTestId('sbom-open').innerText(), /^2 件[\s\S]*期限超過 1 件$/);
+    assert.equal(await page.getByTestId('count-open').innerText(), '5');
+    assert.equal(await page.getByTestId('count-overdue').innerText(), '2');
     await page.getByRole('link', { name: '生産管理 3.2' }).click();
     const requests = page.locator('tr[data-advisory="HOSHI-E2E-2026-0003"]');
     await requests.waitFor();
@@ -496,6 +527,26 @@ function watchApi(page) {
     if (u.pathname.startsWith('/api/')) calls.push(`${r.method()} ${u.pathname}`);
   });
   return calls;
+}
+
+/** Records every findings request of the page (an SBOM's or the organisation's) as "path?query". */
+function watchFindings(page) {
+  const calls = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (/^\/api\/v1\/.*\/findings$/.test(u.pathname)) calls.push(`${u.pathname}${u.search}`);
+  });
+  return calls;
+}
+
+/** The queries ("?limit=…") of recorded "path?query" calls. */
+function queries(calls) {
+  return calls.map((c) => c.slice(c.indexOf('?')));
+}
+
+/** The findings requests among watchApi's calls. */
+function findingsOf(calls) {
+  return calls.filter((c) => /\/findings$/.test(c));
 }
 
 /** The calls that read an organisation's audit log. */

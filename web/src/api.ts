@@ -409,6 +409,12 @@ export interface Sbom {
   superseded_by: string;
 }
 
+/** An SBOM in `GET /orgs/{org}/sboms`, with the counts of its findings (resolved ones aside). */
+export interface SbomListed extends Sbom {
+  /** All 0 once superseded: a superseded SBOM's findings are resolved. */
+  findings: FindingCounts;
+}
+
 export interface FindingCounts {
   open: number;
   suppressed: number;
@@ -470,10 +476,14 @@ export interface Finding {
   overdue_4_4_4_2: boolean;
 }
 
-/** One page of findings (`?limit=&offset=`): `summary` and `total` count all of them. */
+/**
+ * One page of findings (`?limit=` 1–10,000, `?offset=`; `?limit=0` is refused with 400). `summary`
+ * counts all findings; `total` and `next_offset` count the list after `?overdue=true`, if given.
+ */
 export interface FindingsPage {
   summary: FindingCounts;
   findings: Finding[];
+  /** How many findings the list has (only the overdue ones with `?overdue=true`). */
   total: number;
   limit: number;
   offset: number;

@@ -424,7 +424,8 @@ TEST_P(ApiTest, SbomFindingsLeadTimesVexAndBuyerView) {
   page = Body(sa->Call("GET", base + "/findings?overdue=true&limit=1"));
   EXPECT_EQ(page["total"], 1);
   EXPECT_EQ(page["findings"][0]["advisory"], "HOSHI-DEMO-2026-0001");
-  for (const char* bad : {"limit=0", "limit=-1", "limit=abc", "limit=10001", "offset=1e3"}) {
+  for (const char* bad : {"limit=0", "limit=-1", "limit=abc", "limit=10001", "offset=1e3",
+                          "overdue=yes", "resolved=1"}) {
     EXPECT_EQ(sa->Call("GET", base + "/findings?" + bad).status, 400) << bad;
   }
   EXPECT_EQ(Body(sa->Call("GET", "/api/v1/advisories/CVE-2099-0003"))["id"], "HOSHI-TEST-0003");
@@ -659,6 +660,31 @@ TEST_P(ApiTest, TelemetryIngestDetectionsEarlyWarningsAndDeIdentifiedSharing) {
       buyer->Call("GET", "/taxii2/hoshitori/collections/" + coll + "/objects/?limit=0").status,
       400);
   EXPECT_EQ(buyer->Call("GET", "/taxii2/hoshitori/collections/nope/objects/").status, 404);
+  // Manifest, one object by id, and its versions.
+  const std::string objects_url = "/taxii2/hoshitori/collections/" + coll + "/objects/";
+  const Json all_objects = Body(buyer->Call("GET", objects_url));
+  const Json manifest =
+      Body(buyer->Call("GET", "/taxii2/hoshitori/collections/" + coll + "/manifest/"));
+  ASSERT_EQ(manifest["objects"].size(), all_objects["objects"].size());
+  const Json& first = all_objects["objects"][0];
+  EXPECT_EQ(manifest["objects"][0]["id"], first["id"]);
+  EXPECT_EQ(manifest["objects"][0]["version"], first.value("modified", first.value("created", "")));
+  EXPECT_EQ(manifest["objects"][0]["media_type"], "application/stix+json;version=2.1");
+  EXPECT_FALSE(manifest["objects"][0].contains("pattern"));  // records, not the objects
+  const std::string one_id = first["id"];
+  r = buyer->Call("GET", objects_url + one_id + "/");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Body(r)["objects"].size(), 1u);
+  EXPECT_EQ(Body(r)["objects"][0], first);
+  EXPECT_TRUE(std::any_of(r.headers.begin(), r.headers.end(), [](const http::Header& h) {
+    return h.name == "X-TAXII-Date-Added-First" && !h.value.empty();
+  }));
+  const Json versions = Body(buyer->Call("GET", objects_url + one_id + "/versions/"));
+  EXPECT_EQ(versions["more"], false);
+  EXPECT_EQ(versions["versions"], Json::array({manifest["objects"][0]["version"]}));
+  EXPECT_EQ(
+      buyer->Call("GET", objects_url + "indicator--00000000-0000-4000-8000-000000000000/").status,
+      404);
   LocalSession anon(*platform_);
   EXPECT_EQ(anon.Call("GET", "/api/v1/telemetry/stix").status, 401);
 }

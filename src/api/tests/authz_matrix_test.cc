@@ -99,6 +99,8 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
   const std::string campaign =
       Body(s[kOperator]->Call("GET", "/api/v1/telemetry/campaigns"))["campaigns"][0]["id"];
   const std::string taxii = "/taxii2/hoshitori/collections/1c8e2d5a-6f0b-4c3e-9a7d-2b5f8e4c1a60/";
+  const std::string stix_object =
+      Body(s[kOperator]->Call("GET", taxii + "objects/?limit=1"))["objects"][0]["id"];
   const std::string lookup_number = a3_full.contains("organization_id") ? "7010001999990" : "";
 
   // Extra callers: a plain member of the supplier, an unassigned expert, an outsider company.
@@ -235,6 +237,12 @@ TEST_P(AuthzMatrixTest, EveryRouteDeniesEveryoneElse) {
       {"GET /taxii2/hoshitori/collections/", {"/taxii2/hoshitori/collections/", AllUsers()}},
       {"GET /taxii2/hoshitori/collections/{collection}/", {taxii, AllUsers()}},
       {"GET /taxii2/hoshitori/collections/{collection}/objects/", {taxii + "objects/", AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/{collection}/manifest/",
+       {taxii + "manifest/", AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/{collection}/objects/{object}/",
+       {taxii + "objects/" + stix_object + "/", AllUsers()}},
+      {"GET /taxii2/hoshitori/collections/{collection}/objects/{object}/versions/",
+       {taxii + "objects/" + stix_object + "/versions/", AllUsers()}},
   };
 
   int checked = 0;

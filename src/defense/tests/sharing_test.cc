@@ -1115,6 +1115,23 @@ TEST(SharingTaxiiTest, EnvelopePagingAndFilters) {
             (std::vector<std::string>{"2026-11-22T00:00:00.000Z", "2026-11-22T00:03:00.000Z",
                                       "2026-11-22T00:06:00.000Z", "2026-11-22T00:09:00.000Z"}));
 
+  // The same selection as manifest records and as versions (one version per object: modified).
+  TaxiiQuery two;
+  two.limit = 2;
+  const TaxiiPage manifest = TaxiiEnvelope(objects, two, TaxiiView::kManifest);
+  ASSERT_EQ(manifest.envelope.at("objects").size(), 2U);
+  const Json& record = manifest.envelope.at("objects")[0];
+  EXPECT_TRUE(record.at("id").get<std::string>().ends_with("9"));
+  EXPECT_EQ(record.at("date_added"), "2026-11-22T00:00:00.000Z");
+  EXPECT_EQ(record.at("version"), "2026-11-22T00:00:00.000Z");
+  EXPECT_EQ(record.at("media_type"), "application/stix+json;version=2.1");
+  EXPECT_EQ(record.size(), 4U);
+  EXPECT_EQ(manifest.envelope.at("more"), true);
+  const TaxiiPage versions = TaxiiEnvelope(objects, two, TaxiiView::kVersions);
+  EXPECT_EQ(versions.envelope.at("versions"),
+            Json::array({"2026-11-22T00:00:00.000Z", "2026-11-22T00:01:00.000Z"}));
+  EXPECT_FALSE(versions.envelope.contains("objects"));
+
   // added_after, match[type] and match[id] (and their combination).
   const auto ids = [&](const Params& params) {
     const auto q = ParseTaxiiQuery(params);

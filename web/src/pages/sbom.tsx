@@ -5,7 +5,7 @@
 // (1–1000) in the page's URL.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { get, type Finding, type FindingCounts, type Sbom, type SbomFindings } from '../api';
+import { get, type Finding, type SbomFindings } from '../api';
 import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components';
 import { useLoad } from '../hooks';
 import { daysSince, fmtDate, fmtDateTime, fmtDuration, fmtNumber, hasKey, t } from '../i18n';
@@ -19,8 +19,6 @@ const OVERDUE_DAYS = 14;
 /** Findings per page, unless the URL says `?page_size=` (1–MAX_PAGE_SIZE). */
 const PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
-/** The API's largest page (`?limit=`), for reading all findings in as few calls as possible. */
-const API_MAX_LIMIT = 10_000;
 
 function pageSizeParam(value: string | null): number {
   if (!value || !/^\d{1,4}$/.test(value)) return PAGE_SIZE;
@@ -29,38 +27,23 @@ function pageSizeParam(value: string | null): number {
 }
 
 interface FindingsView {
-  sbom: Sbom;
-  /** Counts over all the SBOM's findings (not the page). */
-  summary: FindingCounts;
-  /** How many findings the list has before the overdue-only filter. */
-  total: number;
-  /** true: `findings` is the API's page at `offset`; false: all overdue findings, paged here. */
-  paged: boolean;
-  offset: number;
-  findings: Finding[];
+  /** The API's page: `total` and `next_offset` count the filtered list, `summary` all findings. */
+  page: SbomFindings;
+  /** Whether `page` is the overdue-only list (for the empty message). */
+  onlyOverdue: boolean;
 }
 
 /**
  * One page of the SBOM's findings, in the API's order (open, known exploited, higher score first,
- * over all findings). The SBOM's findings list has no overdue filter (only the organisation's
- * has), so for overdue-only all findings are read — stopping once the summary's overdue count is
- * reached — and filtered and paged here.
+ * over all findings). The overdue-only filter is the API's `?overdue=true`, so every page is one
+ * request with `limit` and `offset`.
  */
 async function loadFindings(id: string, resolved: boolean, onlyOverdue: boolean, offset: number, size: number): Promise<FindingsView> {
-  const base = `/api/v1/sboms/${encodeURIComponent(id)}/findings`;
-  const extra = resolved ? '&resolved=true' : '';
-  if (!onlyOverdue) {
-    const page = await get<SbomFindings>(`${base}?limit=${size}&offset=${offset}${extra}`);
-    return { sbom: page.sbom, summary: page.summary, total: page.total, paged: true, offset: page.offset, findings: page.findings };
-  }
-  const first = await get<SbomFindings>(`${base}?limit=${API_MAX_LIMIT}${extra}`);
-  const overdue = first.findings.filter((f) => f.overdue_4_4_4_2);
-  let page = first;
-  while (overdue.length < first.summary.overdue && page.next_offset !== null && page.next_offset > page.offset) {
-    page = await get<SbomFindings>(`${base}?limit=${API_MAX_LIMIT}&offset=${page.next_offset}${extra}`);
-    overdue.push(...page.findings.filter((f) => f.overdue_4_4_4_2));
-  }
-  return { sbom: first.sbom, summary: first.summary, total: first.total, paged: false, offset: 0, findings: overdue };
+  const query = new URLSearchParams({ limit: String(size), offset: String(offset) });
+  if (resolved) query.set('resolved', 'true');
+  if (onlyOverdue) query.set('overdue', 'true');
+  const page = await get<SbomFindings>(`/api/v1/sboms/${encodeURIComponent(id)}/findings?${query}`);
+  return { page, onlyOverdue };
 }
 
 export function SbomPage({ id }: { id: string }) {
@@ -75,17 +58,17 @@ export function SbomPage({ id }: { id: string }) {
     setPos({ list: '', offset: 0 });
     set((e.target as HTMLInputElement).checked);
   };
-  const serverOffset = onlyOverdue ? 0 : offset;
-  const { data, error, loading } = useLoad(
-    () => loadFindings(id, resolved, onlyOverdue, serverOffset, size),
-    [id, resolved, onlyOverdue, serverOffset, size],
+  const { data: view, error, loading } = useLoad(
+    () => loadFindings(id, resolved, onlyOverdue, offset, size),
+    [id, resolved, onlyOverdue, offset, size],
   );
+  const data = view?.page;
   const base = `/api/v1/sboms/${encodeURIComponent(id)}/findings`;
   const fileBase = data ? `${data.sbom.product}-${data.sbom.product_version || 'sbom'}`.replace(/[\\/:*?"<>|\s]+/g, '_') : 'sbom';
-  // What the list shows: the API's page, or a slice of the overdue findings.
-  const count = data ? (data.paged ? data.total : data.findings.length) : 0;
-  const from = data ? (data.paged ? data.offset : Math.min(offset, count)) : 0;
-  const rows = data ? (data.paged ? data.findings : data.findings.slice(from, from + size)) : [];
+  // The API's page of the (filtered) list.
+  const count = data?.total ?? 0;
+  const from = data?.offset ?? 0;
+  const rows = data?.findings ?? [];
   const to = from + rows.length;
   const goTo = (o: number) => setPos({ list, offset: Math.max(0, o) });
   return (
@@ -156,12 +139,12 @@ export function SbomPage({ id }: { id: string }) {
             </div>
             <p class="muted" aria-live="polite" data-testid="findings-range">
               {count <= size && from === 0
-                ? t('finding.showing', { n: fmtNumber(count), total: fmtNumber(data.total) })
+                ? t('finding.showing', { n: fmtNumber(rows.length), total: fmtNumber(count) })
                 : to - from === 1
                   ? t('finding.range_one', { from: fmtNumber(from + 1), total: fmtNumber(count) })
                   : t('finding.range', { from: fmtNumber(Math.min(from + 1, to)), to: fmtNumber(to), total: fmtNumber(count) })}
             </p>
-            {data.total === 0 ? <Empty>{t('finding.none')}</Empty> : <FindingTable findings={rows} />}
+            {count === 0 ? <Empty>{t(view?.onlyOverdue ? 'finding.none_overdue' : 'finding.none')}</Empty> : <FindingTable findings={rows} />}
             {(count > size || from > 0) && (
               <Pager>
                 <button type="button" class="btn btn-secondary btn-small" disabled={loading || from === 0} onClick={() => goTo(from - size)}>

@@ -11,9 +11,7 @@ import {
   uploadRaw,
   ApiError,
   type FindingCounts,
-  type FindingsPage,
-  type Sbom,
-  type SbomFindings,
+  type SbomListed,
   type SbomShare,
   type SbomUploadResult,
 } from '../api';
@@ -24,29 +22,27 @@ import { Link } from '../router';
 import { isAdmin, useSession } from '../session';
 
 interface SbomList {
-  sboms: Sbom[];
+  sboms: SbomListed[];
+  /** The organisation's counts: the sum over its current SBOMs. */
   summary: FindingCounts;
-  /** Counts per current SBOM (superseded ones have only resolved findings). */
-  counts: Map<string, FindingCounts>;
 }
 
 /**
- * The SBOMs with the organisation's and each current SBOM's counts. The findings lists are paged,
- * but their `summary` counts all findings, so one finding per answer is enough here.
+ * The SBOMs, each with its counts (`findings`), in one request. The organisation's counts are
+ * their sum over the current SBOMs: every finding that is not resolved belongs to a current SBOM
+ * (a superseded SBOM's findings are resolved), so it equals the organisation findings' `summary`.
  */
 async function loadSboms(org: string, all: boolean): Promise<SbomList> {
-  const [list, findings] = await Promise.all([
-    get<{ sboms: Sbom[] }>(`/api/v1/orgs/${org}/sboms${all ? '?all=true' : ''}`),
-    get<FindingsPage>(`/api/v1/orgs/${org}/findings?limit=1`),
-  ]);
-  const current = list.sboms.filter((b) => !b.superseded_by);
-  const counts = await Promise.all(
-    current.map(async (b) => {
-      const page = await get<SbomFindings>(`/api/v1/sboms/${encodeURIComponent(b.id)}/findings?limit=1`);
-      return [b.id, page.summary] as const;
-    }),
-  );
-  return { sboms: list.sboms, summary: findings.summary, counts: new Map(counts) };
+  const list = await get<{ sboms: SbomListed[] }>(`/api/v1/orgs/${org}/sboms${all ? '?all=true' : ''}`);
+  const summary: FindingCounts = { open: 0, suppressed: 0, overdue: 0, known_exploited: 0 };
+  for (const b of list.sboms) {
+    if (b.superseded_by) continue;
+    summary.open += b.findings.open;
+    summary.suppressed += b.findings.suppressed;
+    summary.overdue += b.findings.overdue;
+    summary.known_exploited += b.findings.known_exploited;
+  }
+  return { sboms: list.sboms, summary };
 }
 
 export function SbomsPage() {
@@ -68,7 +64,7 @@ export function SbomsPage() {
               <input type="checkbox" checked={all} onChange={(e) => setAll((e.target as HTMLInputElement).checked)} />
               {t('sbom.show_all')}
             </label>
-            {data.sboms.length === 0 ? <Empty>{t('sbom.empty')}</Empty> : <SbomTable sboms={data.sboms} counts={data.counts} />}
+            {data.sboms.length === 0 ? <Empty>{t('sbom.empty')}</Empty> : <SbomTable sboms={data.sboms} />}
           </section>
         </>
       )}
@@ -105,7 +101,7 @@ export function FindingSummary({ counts }: { counts: FindingCounts }) {
   );
 }
 
-function SbomTable({ sboms, counts }: { sboms: Sbom[]; counts: Map<string, FindingCounts> }) {
+function SbomTable({ sboms }: { sboms: SbomListed[] }) {
   return (
     <div class="table-wrap">
       <table data-testid="sbom-table">
@@ -122,7 +118,7 @@ function SbomTable({ sboms, counts }: { sboms: Sbom[]; counts: Map<string, Findi
         </thead>
         <tbody>
           {sboms.map((b) => {
-            const c = counts.get(b.id);
+            const c = b.findings;
             return (
               <tr key={b.id} data-sbom={b.id}>
                 <th scope="row">
@@ -136,8 +132,8 @@ function SbomTable({ sboms, counts }: { sboms: Sbom[]; counts: Map<string, Findi
                 </td>
                 <td>{fmtNumber(b.components)}</td>
                 <td data-testid="sbom-open">
-                  {b.superseded_by ? '—' : t('sbom.n_items', { n: fmtNumber(c?.open ?? 0) })}
-                  {!!c?.overdue && <span class="chip chip-bad">{t('sbom.overdue_n', { n: fmtNumber(c.overdue) })}</span>}
+                  {b.superseded_by ? '—' : t('sbom.n_items', { n: fmtNumber(c.open) })}
+                  {!b.superseded_by && c.overdue > 0 && <span class="chip chip-bad">{t('sbom.overdue_n', { n: fmtNumber(c.overdue) })}</span>}
                 </td>
                 <td>{fmtDateTime(b.uploaded_at)}</td>
                 <td>

@@ -368,7 +368,15 @@ struct TaxiiPage {
 /// objects without a string id or a parsable time are skipped. The first `limit` remaining
 /// objects are returned; when more remain, `more` is true and `next` continues after the last
 /// one returned.
-[[nodiscard]] TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query);
+///
+/// `view` chooses what the page lists (TAXII 2.1 §5.3–5.8): the objects themselves (an envelope,
+/// Get Objects / Get an Object), their manifest records ({id, date_added, version, media_type};
+/// Get Object Manifests) or their versions (a versions resource {more, next?, versions}; Get
+/// Object Versions). A read-only collection holds one version of each object: its `modified`
+/// (else `created`).
+enum class TaxiiView { kObjects, kManifest, kVersions };
+[[nodiscard]] TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query,
+                                      TaxiiView view = TaxiiView::kObjects);
 
 /// A TAXII error message (§3.6.1) for `error`: {title (the message in `lang`), http_status (as
 /// text), error_code (the stable API name), details: {reason}}. The log-only detail is never
