@@ -67,8 +67,11 @@ std::optional<AffectedMatch> MatchRange(const AffectedRange& range, std::string_
   }
   // Prepared ranges carry their order (computed with the same ecosystem's scheme by
   // PrepareAffected); others are sorted here.
+  // An order that no longer fits the events (changed after PrepareAffected) is not used.
   std::vector<std::uint32_t> computed;
-  const bool prepared = !range.order.empty();
+  const bool prepared = !range.order.empty() && range.order.size() <= range.events.size() &&
+                        std::all_of(range.order.begin(), range.order.end(),
+                                    [&](std::uint32_t i) { return i < range.events.size(); });
   if (!prepared) {
     computed = EvaluationOrder(range, scheme);
   }

@@ -162,6 +162,15 @@ TEST(OsvRangeTest, PrepareAffectedSortsOnceAndIsNotPartOfEquality) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->introduced, "1.0");
   EXPECT_EQ(*m->until, (RangeEvent{kFixed, "1.2"}));
+  // Events changed after PrepareAffected without preparing again: an order that no longer fits
+  // is not used (no read past the events).
+  AffectedPackage shrunk = p;
+  shrunk.ranges[0].events.resize(1);  // only {fixed 1.2}
+  AffectedPackage fresh = shrunk;
+  fresh.ranges[0].order.clear();
+  for (const std::string_view v : {"0.5", "1.2", "2.0"}) {
+    EXPECT_EQ(MatchAffected(shrunk, v), MatchAffected(fresh, v)) << v;
+  }
 }
 
 TEST(OsvRangeTest, ReportsClosingEventAndListedVersions) {
