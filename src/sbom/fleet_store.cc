@@ -129,16 +129,20 @@ Result<Component> ComponentFromRow(const storage::Row& row, std::size_t first) {
 }
 
 /// The VEX statements that apply to one SBOM of an organisation.
-Result<std::vector<VexStatement>> LoadVex(storage::Connection& conn, std::string_view org_id,
-                                          std::string_view sbom_id) {
-  const std::vector<Value> p{std::string(org_id), std::string(sbom_id)};
-  HOSHI_ASSIGN_OR_RETURN(auto rs,
-                         conn.Query("SELECT vulnerability, status, justification, detail, "
-                                    "source, products FROM sbom_vex WHERE "
-                                    "organization_id = ? AND (sbom_id = '' OR sbom_id = ?) "
-                                    "ORDER BY created_at, id",
-                                    p));
-  std::vector<VexStatement> out;
+/// A VEX statement and the SBOM it belongs to ("" for the whole organisation).
+struct StoredVex {
+  std::string sbom_id;
+  VexStatement statement;
+};
+
+/// Every VEX statement of the organisation, in the order they were added.
+Result<std::vector<StoredVex>> LoadOrgVex(storage::Connection& conn, std::string_view org_id) {
+  const std::vector<Value> p{std::string(org_id)};
+  HOSHI_ASSIGN_OR_RETURN(auto rs, conn.Query("SELECT vulnerability, status, justification, detail, "
+                                             "source, products, sbom_id FROM sbom_vex WHERE "
+                                             "organization_id = ? ORDER BY created_at, id",
+                                             p));
+  std::vector<StoredVex> out;
   out.reserve(rs.rows.size());
   for (const auto& row : rs.rows) {
     VexStatement s;
@@ -152,9 +156,28 @@ Result<std::vector<VexStatement>> LoadVex(storage::Connection& conn, std::string
     HOSHI_ASSIGN_OR_RETURN(Json pj, ParseJson(products));
     s.product_refs = pj.value("refs", std::vector<std::string>{});
     s.product_purls = pj.value("purls", std::vector<std::string>{});
-    out.push_back(std::move(s));
+    HOSHI_ASSIGN_OR_RETURN(std::string sbom, row.GetText(6));
+    out.push_back(StoredVex{std::move(sbom), std::move(s)});
   }
   return out;
+}
+
+/// The statements that apply to one SBOM: the organisation's own and the SBOM's.
+std::vector<VexStatement> VexFor(std::span<const StoredVex> org_vex, std::string_view sbom_id) {
+  std::vector<VexStatement> out;
+  for (const StoredVex& v : org_vex) {
+    if (v.sbom_id.empty() || v.sbom_id == sbom_id) {
+      out.push_back(v.statement);
+    }
+  }
+  return out;
+}
+
+/// The statements that apply to one SBOM of the organisation.
+Result<std::vector<VexStatement>> LoadVex(storage::Connection& conn, std::string_view org_id,
+                                          std::string_view sbom_id) {
+  HOSHI_ASSIGN_OR_RETURN(auto org_vex, LoadOrgVex(conn, org_id));
+  return VexFor(org_vex, sbom_id);
 }
 
 Status InsertVex(storage::Connection& conn, const Clock& clock, std::string_view org_id,
@@ -507,6 +530,7 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
   const FindingTrigger trigger = out.change == AdvisoryChange::kModified
                                      ? FindingTrigger::kAdvisoryModified
                                      : FindingTrigger::kAdvisoryNew;
+  std::map<std::string, std::vector<StoredVex>> vex_by_org;
   std::map<std::string, std::vector<VexStatement>> vex_by_sbom;
   storage::BulkInsert fresh(conn_, kFindingTable, kFindingColumns);
   std::set<FindingKey> matched;
@@ -530,10 +554,15 @@ Result<AdvisoryImport> FleetStore::ImportAdvisory(Advisory advisory, std::string
       if (!finding) {
         continue;
       }
+      // One VEX query per affected organisation (not per SBOM).
       auto vex_it = vex_by_sbom.find(sbom_id);
       if (vex_it == vex_by_sbom.end()) {
-        HOSHI_ASSIGN_OR_RETURN(auto vex, LoadVex(conn_, org_id, sbom_id));
-        vex_it = vex_by_sbom.emplace(sbom_id, std::move(vex)).first;
+        auto org_it = vex_by_org.find(org_id);
+        if (org_it == vex_by_org.end()) {
+          HOSHI_ASSIGN_OR_RETURN(auto org_vex, LoadOrgVex(conn_, org_id));
+          org_it = vex_by_org.emplace(org_id, std::move(org_vex)).first;
+        }
+        vex_it = vex_by_sbom.emplace(sbom_id, VexFor(org_it->second, sbom_id)).first;
       }
       std::vector<Finding> one{std::move(*finding)};
       ApplyVex(one, vex_it->second);

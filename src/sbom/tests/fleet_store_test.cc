@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SBOM fleet on SQLite and PostgreSQL: storing SBOMs, incremental re-matching when
 // advisories arrive or change, lead times, VEX, superseding, sharing with buyers, SCS 4-4-4-2.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -244,6 +245,18 @@ TEST_P(FleetStoreTest, VexSuppressesAndKeepsTheJustification) {
   for (const auto& f : FindingsOf("org-a")) {
     EXPECT_EQ(f.state, FindingState::kSuppressed) << f.finding.advisory_id;
   }
+  // A statement inside one SBOM stays with that SBOM: another product of the organisation with
+  // the same bom-ref is not covered by it when an advisory re-matches both.
+  Upload("org-a", "erp", Doc({Pkg("b", "PyPI", "lxml", "4.0")}));
+  Import(Osv("PYSEC-0006", "lxml", "3.0", "4.7", "2026-11-01T00:00:00Z", "2026-11-21T00:00:00Z"));
+  std::map<std::string, FindingState> lxml_state;
+  for (const auto& f : FindingsOf("org-a")) {
+    if (f.finding.advisory_id == "PYSEC-0006") {
+      lxml_state[f.product] = f.state;
+    }
+  }
+  EXPECT_EQ(lxml_state, (std::map<std::string, FindingState>{
+                            {"erp", FindingState::kOpen}, {"portal", FindingState::kSuppressed}}));
 }
 
 TEST_P(FleetStoreTest, BuyersSeeOnlySuppliersThatShare) {
