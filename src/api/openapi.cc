@@ -7,18 +7,12 @@
 
 #include <fmt/format.h>
 
+#include "hoshi/core/text.h"
+
 #include "context.h"
 
 namespace hoshi::api {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 /// A YAML double-quoted scalar.
 std::string Quote(std::string_view s) {
@@ -71,13 +65,13 @@ std::string OpenApiYaml() {
   for (const std::string_view path : order) {
     y += fmt::format("  {}:\n", path);
     for (const Route* r : by_path[path]) {
-      y += fmt::format("    {}:\n", Lower(r->method));
+      y += fmt::format("    {}:\n", ToLowerAscii(r->method));
       y += fmt::format("      tags: [{}]\n", r->tag);
       y += fmt::format("      summary: {}\n", Quote(r->summary_ja));
       y += fmt::format("      description: {}\n",
                        Quote(fmt::format("{}. Who: {}.", r->summary_en, r->who)));
       y += fmt::format("      operationId: {}\n",
-                       Quote(fmt::format("{}:{}", Lower(r->method), r->path)));
+                       Quote(fmt::format("{}:{}", ToLowerAscii(r->method), r->path)));
       if (r->access == Access::kPublic) {
         y += "      security: []\n";
       }

@@ -449,11 +449,7 @@ Result<Reply> TaxiiPageReply(Context& ctx, defense::TaxiiView view,
   HOSHI_RETURN_IF_ERROR(RequireCollection(ctx));
   HOSHI_ASSIGN_OR_RETURN(auto query, defense::ParseTaxiiQuery(ctx.request.query));
   if (!object_id.empty()) {
-    std::string id(object_id);
-    std::transform(id.begin(), id.end(), id.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
-    query.match_ids = {std::move(id)};
+    query.match_ids = {ToLowerAscii(object_id)};
   }
   HOSHI_ASSIGN_OR_RETURN(auto shared, Share(ctx, NowUs(ctx) - kDefaultSharingWindowUs));
   std::vector<Json> objects;

@@ -23,6 +23,7 @@
 #include "hoshi/core/clock.h"
 #include "hoshi/core/crypto.h"
 #include "hoshi/core/error_code.h"
+#include "hoshi/core/text.h"
 #include "hoshi/defense/indicators.h"
 
 #include "messages_parts.h"
@@ -254,12 +255,6 @@ char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
-  return out;
-}
-
 std::string_view Trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n\f\v");
   if (first == std::string_view::npos) {
@@ -449,14 +444,14 @@ bool Contains(std::string_view haystack, const Needle& needle) {
 /// non-ASCII as \uXXXX, and STIX-pattern-escaped then JSON-escaped. All lower case.
 std::set<std::string> TextForms(std::string_view term) {
   std::set<std::string> forms;
-  const std::string lower = Lower(term);
+  const std::string lower = ToLowerAscii(term);
   forms.insert(lower);
   const auto unquoted = [](const std::string& s) {
     return s.size() >= 2 ? s.substr(1, s.size() - 2) : s;
   };
   const Json json(lower);
   forms.insert(unquoted(json.dump(-1, ' ', false, Json::error_handler_t::replace)));
-  forms.insert(Lower(unquoted(json.dump(-1, ' ', true, Json::error_handler_t::replace))));
+  forms.insert(ToLowerAscii(unquoted(json.dump(-1, ' ', true, Json::error_handler_t::replace))));
   std::string pattern;
   for (const char c : lower) {
     if (c == '\'' || c == '\\') {
@@ -483,7 +478,7 @@ class LeakFinder {
     AddTerms(context.user_names, "user_names", false, true);
     AddTerms(context.organization_terms, "organization_terms", false, false);
     for (std::size_t i = 0; i < context.own_domains.size(); ++i) {
-      std::string domain = Lower(Trim(context.own_domains[i]));
+      std::string domain = ToLowerAscii(Trim(context.own_domains[i]));
       while (!domain.empty() && domain.back() == '.') {
         domain.pop_back();
       }
@@ -496,7 +491,7 @@ class LeakFinder {
 
   /// Sorted, distinct findings.
   [[nodiscard]] std::vector<std::string> Find(std::string_view text) const {
-    const std::string lower = Lower(text);
+    const std::string lower = ToLowerAscii(text);
     std::set<std::string> found;
     for (const Needle& needle : needles_) {
       if (!found.contains(needle.label) && Contains(lower, needle)) {
@@ -512,7 +507,7 @@ class LeakFinder {
     addresses_.emplace_back(ip, field + ":text");
     const std::string text = ToString(ip);
     const auto add = [&](const std::string& needle, std::string_view form, Boundary boundary) {
-      needles_.push_back(Needle{Lower(needle), field + ":" + std::string(form), boundary});
+      needles_.push_back(Needle{ToLowerAscii(needle), field + ":" + std::string(form), boundary});
     };
     if (ip.IsV4()) {
       const auto& b = ip.bytes;
@@ -560,7 +555,7 @@ class LeakFinder {
           needles_.push_back(Needle{form, prefix + "text", boundary});
         }
         if (hashed) {
-          for (const std::string& input : std::set<std::string>{value, Lower(value)}) {
+          for (const std::string& input : std::set<std::string>{value, ToLowerAscii(value)}) {
             needles_.push_back(Needle{ToHex(Md5(input)), prefix + "md5", Boundary::kNone});
             needles_.push_back(Needle{ToHex(Sha1(input)), prefix + "sha1", Boundary::kNone});
             needles_.push_back(Needle{Sha256Hex(input), prefix + "sha256", Boundary::kNone});
@@ -780,7 +775,7 @@ std::vector<Observable> Candidates(const Detection& d, const LeakFinder& finder)
     }
     case Detection::Kind::kDnsEntropy:
     case Detection::Kind::kC2OverDns: {
-      std::string name = Lower(Trim(d.name));
+      std::string name = ToLowerAscii(Trim(d.name));
       while (!name.empty() && name.back() == '.') {
         name.pop_back();
       }
@@ -947,7 +942,7 @@ constexpr std::string_view kTlp2Extension =
 
 /// "tlp:green" / "GREEN" → "green"; "" when not a TLP name.
 std::string TlpLevel(std::string_view text) {
-  std::string level = Lower(Trim(text));
+  std::string level = ToLowerAscii(Trim(text));
   if (level.starts_with("tlp:")) {
     level.erase(0, 4);
   }
@@ -1676,7 +1671,7 @@ Result<TaxiiQuery> ParseTaxiiQuery(std::span<const std::pair<std::string, std::s
         if (!IsStixId(id)) {
           return ParamError("defense.share_taxii_match_id", name, value);
         }
-        query.match_ids.push_back(Lower(id));
+        query.match_ids.push_back(ToLowerAscii(id));
       }
     }
   }
@@ -1708,7 +1703,7 @@ TaxiiPage TaxiiEnvelope(std::span<const Json> objects, const TaxiiQuery& query, 
     if ((!query.match_types.empty() && std::find(query.match_types.begin(), query.match_types.end(),
                                                  type_text) == query.match_types.end()) ||
         (!query.match_ids.empty() && std::find(query.match_ids.begin(), query.match_ids.end(),
-                                               Lower(id_text)) == query.match_ids.end()) ||
+                                               ToLowerAscii(id_text)) == query.match_ids.end()) ||
         (query.added_after_us && *time <= *query.added_after_us) ||
         (query.next && std::tie(*time, id_text) <= std::tie(query.next->time_us, query.next->id))) {
       continue;

@@ -10,6 +10,7 @@
 
 #include "hoshi/core/clock.h"
 #include "hoshi/core/json.h"
+#include "hoshi/core/text.h"
 #include "hoshi/defense/indicators.h"
 #include "hoshi/defense/messages.h"
 
@@ -568,28 +569,20 @@ const Json* Field(const Json& object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
 /// The TLP level a marking-definition object states, or "".
 std::string TlpOfDefinition(const Json& object) {
   if (StringField(object, "definition_type") == "tlp") {
     if (const Json* definition = Field(object, "definition");
         definition && definition->is_object()) {
-      return Lower(StringField(*definition, "tlp"));
+      return ToLowerAscii(StringField(*definition, "tlp"));
     }
   }
   if (const Json* extensions = Field(object, "extensions"); extensions && extensions->is_object()) {
     if (const Json* tlp2 = Field(*extensions, kTlp2Extension); tlp2 && tlp2->is_object()) {
-      return Lower(StringField(*tlp2, "tlp_2_0"));
+      return ToLowerAscii(StringField(*tlp2, "tlp_2_0"));
     }
   }
-  const std::string name = Lower(StringField(object, "name"));
+  const std::string name = ToLowerAscii(StringField(object, "name"));
   if (name.starts_with("tlp:")) {
     return name.substr(4);
   }
@@ -752,7 +745,7 @@ class BundleImporter {
       return IndicatorType::kUrl;
     }
     if (alt.object_type == "file" && alt.path.size() == 2 && alt.path[0] == "hashes") {
-      std::string algorithm = Lower(alt.path[1]);
+      std::string algorithm = ToLowerAscii(alt.path[1]);
       std::erase(algorithm, '-');
       if (algorithm == "md5") {
         return IndicatorType::kMd5;

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Advisories in memory: by id, and indexed by (base ecosystem, normalised package name).
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "hoshi/core/text.h"
 #include "hoshi/sbom/advisory.h"
 
 namespace hoshi::sbom {
@@ -42,24 +41,16 @@ struct AdvisoryDb::Impl {
   /// Upper-cased id and aliases → the records (by id, pointing into `by_id` as `index` does).
   std::map<std::string, std::map<std::string_view, const Advisory*>, std::less<>> by_name;
 
-  static std::string Upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-      return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    });
-    return out;
-  }
-
   void IndexNames(std::string_view id, const Advisory& advisory) {
-    by_name[Upper(id)].emplace(id, &advisory);
+    by_name[ToUpperAscii(id)].emplace(id, &advisory);
     for (const std::string& alias : advisory.aliases) {
-      by_name[Upper(alias)].emplace(id, &advisory);
+      by_name[ToUpperAscii(alias)].emplace(id, &advisory);
     }
   }
 
   void UnindexNames(const Advisory& advisory) {
     const auto drop = [&](std::string_view name) {
-      const auto it = by_name.find(Upper(name));
+      const auto it = by_name.find(ToUpperAscii(name));
       if (it != by_name.end()) {
         it->second.erase(advisory.id);
         if (it->second.empty()) {
@@ -161,7 +152,7 @@ const Advisory* AdvisoryDb::Find(std::string_view id) const {
 
 std::vector<const Advisory*> AdvisoryDb::FindAll(std::string_view id_or_alias) const {
   std::vector<const Advisory*> out;
-  const auto it = impl_->by_name.find(Impl::Upper(id_or_alias));
+  const auto it = impl_->by_name.find(ToUpperAscii(id_or_alias));
   if (it != impl_->by_name.end()) {
     for (const auto& [id, advisory] : it->second) {
       out.push_back(advisory);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "hoshi/core/text.h"
 #include "hoshi/sbom/document.h"
 
 namespace hoshi::sbom {
@@ -39,13 +40,6 @@ constexpr std::array kTypeEcosystems{
     TypeEcosystem{"bitnami", "Bitnami", NameForm::kName},
 };
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 std::string_view BaseEcosystem(std::string_view ecosystem) {
@@ -74,10 +68,10 @@ std::optional<PackageKey> PackageKeyFromPurl(const Purl& purl) {
     return std::nullopt;  // a Maven artifact without its group cannot be matched
   }
   // Distribution packages: the namespace names the distribution.
-  if (purl.type == "deb" && Lower(purl.namespace_path) == "ubuntu") {
+  if (purl.type == "deb" && ToLowerAscii(purl.namespace_path) == "ubuntu") {
     key.ecosystem = "Ubuntu";
   } else if (purl.type == "rpm") {
-    const std::string ns = Lower(purl.namespace_path);
+    const std::string ns = ToLowerAscii(purl.namespace_path);
     if (ns == "opensuse") {
       key.ecosystem = "openSUSE";
     } else if (ns == "suse") {
@@ -87,7 +81,7 @@ std::optional<PackageKey> PackageKeyFromPurl(const Purl& purl) {
     } else if (ns == "almalinux") {
       key.ecosystem = "AlmaLinux";
     }
-  } else if (purl.type == "apk" && Lower(purl.namespace_path) == "wolfi") {
+  } else if (purl.type == "apk" && ToLowerAscii(purl.namespace_path) == "wolfi") {
     key.ecosystem = "Wolfi";
   }
   return key;
@@ -114,12 +108,12 @@ std::string NormalizePackageName(std::string_view ecosystem, std::string_view na
     return out;
   }
   if (base == "crates.io") {
-    std::string out = Lower(name);
+    std::string out = ToLowerAscii(name);
     std::replace(out.begin(), out.end(), '_', '-');
     return out;
   }
   if (base == "npm" || base == "NuGet" || base == "Packagist" || base == "RubyGems") {
-    return Lower(name);
+    return ToLowerAscii(name);
   }
   return std::string(name);
 }

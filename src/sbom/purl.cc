@@ -64,14 +64,6 @@ const TypeRule* RuleFor(std::string_view type) {
   return nullptr;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 bool IsAlpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -200,7 +192,7 @@ bool IsChromeExtensionVersion(std::string_view v) {
 
 // Validates and normalises the components; `text` is what the user gave (for messages).
 Result<Purl> Normalise(Purl p, std::string_view text) {
-  p.type = Lower(p.type);
+  p.type = ToLowerAscii(p.type);
   if (!ValidType(p.type)) {
     return PurlError("sbom.purl_type", text);
   }
@@ -222,16 +214,16 @@ Result<Purl> Normalise(Purl p, std::string_view text) {
   }
   if (const TypeRule* rule = RuleFor(p.type)) {
     if (rule->lower_namespace) {
-      p.namespace_path = Lower(p.namespace_path);
+      p.namespace_path = ToLowerAscii(p.namespace_path);
     }
     if (rule->lower_name) {
-      p.name = Lower(p.name);
+      p.name = ToLowerAscii(p.name);
     }
     if (rule->underscore_to_dash) {
       std::replace(p.name.begin(), p.name.end(), '_', '-');
     }
     if (rule->lower_version) {
-      p.version = Lower(p.version);
+      p.version = ToLowerAscii(p.version);
     }
     if (rule->namespace_rule == NamespaceRule::kRequired && p.namespace_path.empty()) {
       return RuleError(text, p.type, "namespace required");
@@ -254,7 +246,7 @@ Result<Purl> Normalise(Purl p, std::string_view text) {
   }
   if (p.type == "mlflow" &&
       p.Qualifier("repository_url").find("azuredatabricks.net") != std::string_view::npos) {
-    p.name = Lower(p.name);  // Databricks model names are case-insensitive
+    p.name = ToLowerAscii(p.name);  // Databricks model names are case-insensitive
   }
   return p;
 }
@@ -301,11 +293,11 @@ Result<Purl> ParsePurl(std::string_view text) {
       }
       // Keys are not decoded (a valid key never needs encoding, so "%20" fails) but are
       // case-insensitive: the canonical form is lower case.
-      p.qualifiers.emplace_back(Lower(pair.substr(0, eq)), std::move(*value));
+      p.qualifiers.emplace_back(ToLowerAscii(pair.substr(0, eq)), std::move(*value));
     }
   }
   const std::size_t colon = rest.find(':');
-  if (colon == std::string_view::npos || Lower(rest.substr(0, colon)) != "pkg") {
+  if (colon == std::string_view::npos || ToLowerAscii(rest.substr(0, colon)) != "pkg") {
     return PurlError("sbom.purl_scheme", text);
   }
   rest = rest.substr(colon + 1);
@@ -347,7 +339,8 @@ Result<Purl> ParsePurl(std::string_view text) {
     }
     p.namespace_path = Join(*segs);
   }
-  if (const TypeRule* rule = RuleFor(Lower(p.type)); rule != nullptr && rule->host_namespace) {
+  if (const TypeRule* rule = RuleFor(ToLowerAscii(p.type));
+      rule != nullptr && rule->host_namespace) {
     if (const std::size_t first = p.namespace_path.find('/'); first != std::string::npos) {
       p.name = p.namespace_path.substr(first + 1) + "/" + p.name;
       p.namespace_path.resize(first);

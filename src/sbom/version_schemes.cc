@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hoshi/core/text.h"
 #include "hoshi/sbom/messages.h"
 #include "hoshi/sbom/version.h"
 
@@ -19,14 +20,6 @@ bool IsDigit(char c) {
 }
 bool IsAlpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-char LowerChar(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), LowerChar);
-  return out;
 }
 int Sign(int v) {
   return (v > 0) - (v < 0);
@@ -246,7 +239,7 @@ struct Pep440 {
 
 class Pep440Parser {
  public:
-  explicit Pep440Parser(std::string_view s) : s_(Lower(s)) {}
+  explicit Pep440Parser(std::string_view s) : s_(ToLowerAscii(s)) {}
 
   std::optional<Pep440> Parse() {
     Pep440 v;
@@ -407,7 +400,7 @@ class Pep440Parser {
 
 // packaging.version._legacy_cmpkey: a list of strings, compared element-wise.
 std::vector<std::string> LegacyKey(std::string_view text) {
-  const std::string s = Lower(text);
+  const std::string s = ToLowerAscii(text);
   std::vector<std::string> raw;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -619,7 +612,7 @@ void MavenNormalize(MavenItem& list) {
 }
 
 MavenItem MavenParse(std::string_view text) {
-  const std::string version = Lower(text);
+  const std::string version = ToLowerAscii(text);
   MavenItem root{MavenItem::Kind::kList, "", {}};
   // Path of indices from the root to the current list (lists nest at the end only).
   std::vector<MavenItem*> stack{&root};
@@ -1162,8 +1155,8 @@ class GemScheme final : public VersionScheme {
 // NuGet: NuGet.Versioning — up to four numeric parts (missing are 0), then a SemVer 2.0.0
 // pre-release compared case-insensitively; "+metadata" is ignored.
 int CompareNuGet(std::string_view a, std::string_view b) {
-  const std::string la = Lower(a);
-  const std::string lb = Lower(b);
+  const std::string la = ToLowerAscii(a);
+  const std::string lb = ToLowerAscii(b);
   return CompareSemVer(la, lb);
 }
 

@@ -2,9 +2,33 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace hoshi {
+
+/// `text` with A–Z turned into a–z; other bytes (UTF-8 included) unchanged. For identifiers,
+/// keys and ids that compare without case (CVE ids, purl parts, STIX ids), never for names.
+[[nodiscard]] inline std::string ToLowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+/// `text` with a–z turned into A–Z; other bytes unchanged.
+[[nodiscard]] inline std::string ToUpperAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return out;
+}
 
 /// The number of Unicode code points in UTF-8 text (continuation bytes are not counted): the
 /// "characters" that user-facing length limits are stated in.
